@@ -1,0 +1,22 @@
+// The commander program: one sub-command per file under commands/, registered here in the order of
+// SPEC §14. Must not implement commands.
+
+import { Command } from 'commander';
+import { VERSION } from '../core/version.js';
+import { registerGenerate } from './commands/generate.js';
+import { registerPlan } from './commands/plan.js';
+import { registerValidate } from './commands/validate.js';
+import { registerVersion } from './commands/version.js';
+
+export function createProgram(): Command {
+  const program = new Command('incidentbench')
+    .description('Resilience benchmark for log analytics platforms: a log surge and a query storm at once.')
+    .version(VERSION, '-V, --version-flag', 'print the version')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  registerValidate(program);
+  registerPlan(program);
+  registerGenerate(program);
+  registerVersion(program);
+  return program;
+}
