@@ -5,7 +5,7 @@ import { Ajv, type ErrorObject } from 'ajv';
 import type { TSchema } from '@sinclair/typebox';
 import type { DocPath, PathSegment, ProblemSink } from './problems.js';
 import { show } from './problems.js';
-import { didYouMean, oneOf } from './suggest.js';
+import { closestName, didYouMean, oneOf } from './suggest.js';
 
 const PATTERN_TEXT: Record<string, string> = {
   '^[a-z0-9-]+$': 'lowercase letters, digits and "-"',
@@ -23,7 +23,7 @@ const compiled = new WeakMap<TSchema, ReturnType<Ajv['compile']>>();
 function validatorFor(schema: TSchema) {
   let v = compiled.get(schema);
   if (!v) {
-    const ajv = new Ajv({ allErrors: true, strict: false, allowUnionTypes: true });
+    const ajv = new Ajv({ allErrors: true, strict: false, allowUnionTypes: true, verbose: true });
     ajv.addKeyword('x-kubernetes-preserve-unknown-fields');
     v = ajv.compile(schema);
     compiled.set(schema, v);
@@ -38,7 +38,17 @@ export function checkStructure(data: unknown, schema: TSchema, sink: ProblemSink
   const errors = validate.errors ?? [];
   // ajv reports a type error and the same node's other keywords separately; keep the most useful one.
   const typeErrorAt = new Set(errors.filter((e) => e.keyword === 'type').map((e) => e.instancePath));
+  // A typo ("tagret_eps") yields both "unknown key" and "missing target_eps"; the suggestion says it all.
+  const suggested = new Set<string>();
   for (const e of errors) {
+    if (e.keyword !== 'additionalProperties') continue;
+    const allowed = Object.keys(((e.parentSchema as Record<string, unknown> | undefined)?.properties as object | undefined) ?? {});
+    const hint = closestName(String((e.params as Record<string, unknown>).additionalProperty), allowed);
+    if (hint !== null) suggested.add(`${e.instancePath}\u0000${hint}`);
+  }
+  for (const e of errors) {
+    if (e.keyword === 'required'
+        && suggested.has(`${e.instancePath}\u0000${String((e.params as Record<string, unknown>).missingProperty)}`)) continue;
     if (e.keyword !== 'type' && e.keyword !== 'required' && e.keyword !== 'additionalProperties'
         && typeErrorAt.has(e.instancePath)) continue;
     const path = [...base, ...pointerToPath(data, e.instancePath)];

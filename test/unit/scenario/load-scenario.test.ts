@@ -58,7 +58,10 @@ describe('scenario loading and validation (SPEC §3.1)', () => {
     const col = text.split('\n')[line - 1]!.indexOf('tagret_eps') + 1;
     assert.deepEqual(problems(text), [
       `s.yaml:${line}:${col}: timeline.phases[0].ingest.tagret_eps: unknown key "tagret_eps" (did you mean "target_eps"?)`,
-      `s.yaml:${line}:${col - 2}: timeline.phases[0].ingest: missing required key "target_eps"`,
+    ]);
+    const missing = scenarioText({ phases: phasesText([], [], []).replace('target_eps: 100, ', '') });
+    assert.deepEqual(problems(missing), [
+      `s.yaml:${lineOf(missing, 'batch_size: 50 }')}:15: timeline.phases[0].ingest: missing required key "target_eps"`,
     ]);
   });
 
@@ -74,7 +77,7 @@ describe('scenario loading and validation (SPEC §3.1)', () => {
 
   it('reports values out of range', () => {
     const text = scenarioText({ eps: [-5] });
-    assert.deepEqual(problems(text), [`s.yaml:${lineOf(text, '-5')}:30: timeline.phases[0].ingest.target_eps: must be ≥ 0, got -5`]);
+    assert.deepEqual(problems(text), [`s.yaml:${lineOf(text, '-5')}:29: timeline.phases[0].ingest.target_eps: must be ≥ 0, got -5`]);
   });
 
   it('reports unknown enum values with a suggestion', () => {
@@ -145,8 +148,8 @@ describe('scenario loading and validation (SPEC §3.1)', () => {
 ` });
     const out = problems(text).map((p) => p.replace(/^s\.yaml:\d+:\d+: /, ''));
     assert.deepEqual(out.sort(), [
-      'query_mix.queries[0]: missing key "sql" (or "sql_file"): a type: sql query needs its SQL text',
       'query_mix.queries[0].template: a native sql query is sent as written; expected template to be empty or absent, with the query under sql:',
+      'query_mix.queries[0]: missing key "sql" (or "sql_file"): a type: sql query needs its SQL text',
     ]);
   });
 
