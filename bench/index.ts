@@ -1,0 +1,20 @@
+// `npm run bench -- <name> [args]`: runs one self-benchmark of the harness and prints its figures as one
+// JSON object on the last line (SPEC §18). Must not judge the figures; each bench prints its own table.
+
+const BENCHES: Record<string, () => Promise<(args: string[]) => Promise<Record<string, unknown>>>> = {
+  generator: async () => (await import('./generator.js')).runGeneratorBench,
+};
+
+async function main(): Promise<number> {
+  const [name, ...args] = process.argv.slice(2);
+  const load = name ? BENCHES[name] : undefined;
+  if (!load) {
+    process.stderr.write(`usage: npm run bench -- <${Object.keys(BENCHES).join('|')}> [args]\n`);
+    return 1;
+  }
+  const figures = await (await load())(args);
+  process.stdout.write(`${JSON.stringify(figures)}\n`);
+  return 0;
+}
+
+process.exitCode = await main();
