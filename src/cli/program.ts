@@ -7,6 +7,7 @@ import { registerGenerate } from './commands/generate.js';
 import { registerPlan } from './commands/plan.js';
 import { registerValidate } from './commands/validate.js';
 import { registerVersion } from './commands/version.js';
+import { registerWorker } from './commands/worker.js';
 
 export function createProgram(): Command {
   const program = new Command('incidentbench')
@@ -17,6 +18,7 @@ export function createProgram(): Command {
   registerValidate(program);
   registerPlan(program);
   registerGenerate(program);
+  registerWorker(program);
   registerVersion(program);
   return program;
 }

@@ -96,6 +96,15 @@ export class LaneScheduler {
     return out;
   }
 
+  /** Gives up (abort, end of the grace time): the tokens due by `nowMs` never sent, as missed; later ones are not due. */
+  abandon(nowMs: number): LaneBatch | null {
+    const end = this.schedule.firstAtOrAfter(Math.floor(nowMs) + 1);
+    const count = this.next < end ? laneCount(this.lane, this.lanes, this.next, end) : 0;
+    const out = count > 0 ? { firstG: this.next, count } : null;
+    this.next = this.schedule.totalEvents;
+    return out;
+  }
+
   /** A batch finished (acked or failed). */
   complete(): void {
     if (this.inflight === 0) throw new Error('lane scheduler: complete() without a batch in flight');

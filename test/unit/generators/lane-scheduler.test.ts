@@ -83,3 +83,14 @@ describe('lane scheduler: token bucket whose tokens are the schedule (SPEC §6.2
     }
   });
 });
+
+describe('lane scheduler: abandon', () => {
+  it('reports tokens due but never sent as missed and ignores those not yet due', () => {
+    const s = schedule(1000, 10);
+    const lane = new LaneScheduler(s, 1, 2, { batchSizes: [10], maxInflightBatches: 1 });
+    assert.deepEqual(lane.tick(T0 + 19).batches, [{ firstG: 1, count: 10 }]);
+    assert.deepEqual(lane.abandon(T0 + 99), { firstG: 21, count: 40 }); // g 21, 23, …, 99
+    assert.equal(lane.exhausted, true);
+    assert.equal(lane.abandon(T0 + 500), null);
+  });
+});
