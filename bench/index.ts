@@ -3,6 +3,7 @@
 
 const BENCHES: Record<string, () => Promise<(args: string[]) => Promise<Record<string, unknown>>>> = {
   generator: async () => (await import('./generator.js')).runGeneratorBench,
+  ingest: async () => (await import('./ingest.js')).runIngestBench,
 };
 
 async function main(): Promise<number> {
