@@ -124,7 +124,7 @@ export default async function runLaneTask(task: LaneTask): Promise<LaneBatchResu
   const lastG = task.firstG + (task.count - 1) * task.lanes;
   const marks = sentinels ? sentinels.inRange(task.firstG, lastG + 1, lane, task.lanes) : [];
   const sent: SentinelSent[] = [];
-  const messages: { key: string | null; value: string }[] = new Array(task.count);
+  const messages: { key: string | null; value: Buffer }[] = new Array(task.count);
   let mark = 0;
   for (let i = 0, g = task.firstG; i < task.count; i++, g += task.lanes) {
     const p = schedule.phaseOf(g);
@@ -136,8 +136,9 @@ export default async function runLaneTask(task: LaneTask): Promise<LaneBatchResu
       mark++;
     }
     const profile = init.phases[p]!.profile;
-    const value = s.encoder.encode(g, t, profile, id);
-    const key = s.keyField === null ? null : String(s.encoder.values(g, t, profile, id)[s.keyField] ?? '');
+    // encodeBytes returns a view of the encoder's buffer: copy it, kafkajs sends bytes anyway.
+    const value = Buffer.from(s.encoder.encodeBytes(g, t, profile, id));
+    const key = s.keyField === null ? null : String(s.encoder.lastValue(s.keyField) ?? '');
     messages[i] = { key, value };
   }
   let sentAt = systemClock.nowMs();
