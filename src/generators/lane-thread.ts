@@ -89,7 +89,7 @@ async function connectedProducer(): Promise<Producer> {
   if (producer) return producer;
   connecting ??= (async () => {
     const client = createKafka(init.kafka, { run: init.run, role: init.role, logger });
-    const p = client.kafka.producer(harnessProducerConfig());
+    const p = client.producer(harnessProducerConfig());
     await client.connectOrFail(p, 'lane producer');
     producer = p;
     return p;
