@@ -140,6 +140,11 @@ export class IngestAccounting {
     if (lagMs > t.scheduleLagMs) t.scheduleLagMs = lagMs;
   }
 
+  /** kafkajs produce retries seen at `nowMs` (counted in that wall second). */
+  retried(nowMs: number, n: number): void {
+    if (n > 0) this.state(Math.floor(nowMs / 1000)).totals.retries += n;
+  }
+
   phaseSwitched(atMs: number): void {
     this.phaseSwitches.push(atMs);
   }

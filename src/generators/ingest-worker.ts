@@ -133,8 +133,16 @@ export class IngestWorker {
       settle = resolve;
     });
 
+    const retriesSeen = new Map<number, number>();
     const onResult = (entry: { lane: Lane; batch: LaneBatch }, r: LaneBatchResult | null, err?: unknown) => {
       if (finished) return; // already counted as failed ('unfinished') at the final flush
+      if (r) {
+        const before = retriesSeen.get(r.thread) ?? 0;
+        if (r.retries > before) {
+          accounting.retried(clock.nowMs(), r.retries - before);
+          retriesSeen.set(r.thread, r.retries);
+        }
+      }
       inflight.delete(entry);
       const { lane, batch } = entry;
       lane.scheduler.complete();

@@ -2,13 +2,14 @@
 // runs batch tasks — "produce the events of lane ℓ of stream s with g = firstG + i × lanes" — returning send
 // and ack times. Must not schedule, count or aggregate: the worker's own thread does that.
 
-import type { Producer } from 'kafkajs';
+import type { Producer, ProducerRecord } from 'kafkajs';
+import { threadId } from 'node:worker_threads';
 import { workerData } from 'piscina';
 import { systemClock } from '../core/clock.js';
 import { Logger } from '../core/logger.js';
-import { createKafka } from '../kafka/client-factory.js';
+import { createKafka, KAFKA_RETRY } from '../kafka/client-factory.js';
 import type { KafkaSettings } from '../kafka/kafka-config.js';
-import { kafkaErrorClass, kafkaErrorText } from '../kafka/kafkajs-errors.js';
+import { kafkaErrorChain, kafkaErrorClass, kafkaErrorText } from '../kafka/kafkajs-errors.js';
 import { compressionType, harnessProducerConfig, type Acks } from '../kafka/producer-options.js';
 import type { FieldDef } from '../scenario/schema.js';
 import type { TimestampFormat } from '../scenario/check-fields.js';
@@ -54,6 +55,9 @@ export interface SentinelSent {
 
 export interface LaneBatchResult {
   ok: boolean;
+  /** This thread's kafkajs produce retries so far (cumulative; the worker takes differences). */
+  retries: number;
+  thread: number;
   sentAt: number;
   doneAt: number;
   errorClass?: string;
@@ -71,6 +75,7 @@ interface StreamRuntime {
 }
 
 const init = workerData as LaneThreadInit;
+let retries = 0;
 const logger = new Logger({ run: init.run, role: `${init.role}/lane`, level: init.logLevel ?? 'warn', json: true });
 let producer: Producer | null = null;
 let connecting: Promise<Producer> | null = null;
@@ -89,7 +94,8 @@ async function connectedProducer(): Promise<Producer> {
   if (producer) return producer;
   connecting ??= (async () => {
     const client = createKafka(init.kafka, { run: init.run, role: init.role, logger });
-    const p = client.producer(harnessProducerConfig());
+    // Retries are ours (same policy as KAFKA_RETRY) so that every retry is counted (SPEC §6.3).
+    const p = client.producer(harnessProducerConfig({ retry: { retries: 0 } }));
     await client.connectOrFail(p, 'lane producer');
     producer = p;
     return p;
@@ -111,6 +117,27 @@ function scheduleFor(s: StreamRuntime, t0: number) {
     s.schedules.set(t0, entry);
   }
   return entry;
+}
+
+/**
+ * producer.send with the harness retry policy (KAFKA_RETRY: 5 retries, 100 ms doubling to 2 s, ±20 % jitter),
+ * counting each retry. Errors kafkajs marks as not retriable fail at once.
+ */
+async function sendWithRetries(p: Producer, record: ProducerRecord): Promise<void> {
+  let wait: number = KAFKA_RETRY.initialRetryTime;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await p.send(record);
+      return;
+    } catch (err) {
+      // kafkajs wraps the cause in a non-retriable "retries exceeded" error (its own retries are 0): judge the cause.
+      const cause = kafkaErrorChain(err).at(-1) as { retriable?: boolean } | undefined;
+      if (attempt >= KAFKA_RETRY.retries || cause?.retriable === false) throw err;
+      retries++;
+      await new Promise((r) => setTimeout(r, wait * (0.8 + 0.4 * Math.random())));
+      wait = Math.min(wait * 2, KAFKA_RETRY.maxRetryTime);
+    }
+  }
 }
 
 export default async function runLaneTask(task: LaneTask): Promise<LaneBatchResult | null> {
@@ -145,11 +172,11 @@ export default async function runLaneTask(task: LaneTask): Promise<LaneBatchResu
   try {
     const p = await connectedProducer();
     sentAt = systemClock.nowMs();
-    await p.send({ topic: s.topic, messages, acks: init.acks, compression,
+    await sendWithRetries(p, { topic: s.topic, messages, acks: init.acks, compression,
       ...(init.ackTimeoutMs !== undefined ? { timeout: init.ackTimeoutMs } : {}) });
-    return { ok: true, sentAt, doneAt: systemClock.nowMs(), sentinels: sent };
+    return { ok: true, retries, thread: threadId, sentAt, doneAt: systemClock.nowMs(), sentinels: sent };
   } catch (err) {
-    return { ok: false, sentAt, doneAt: systemClock.nowMs(), errorClass: kafkaErrorClass(err),
+    return { ok: false, retries, thread: threadId, sentAt, doneAt: systemClock.nowMs(), errorClass: kafkaErrorClass(err),
       error: kafkaErrorText(err), sentinels: [] };
   }
 }

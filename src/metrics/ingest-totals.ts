@@ -11,6 +11,8 @@ export interface IngestTotals {
   acked: number;
   failed: number;
   missed: number;
+  /** kafkajs produce retries (ext). */
+  retries: number;
   /** Sum of the merged blocks' targets (a worker's late blocks carry 0). */
   targetEps: number;
   /** Maximum of the merged blocks. */
@@ -24,7 +26,7 @@ export interface IngestTotals {
 
 export function emptyIngestTotals(): IngestTotals {
   return {
-    due: 0, produced: 0, acked: 0, failed: 0, missed: 0, targetEps: 0, scheduleLagMs: 0,
+    due: 0, produced: 0, acked: 0, failed: 0, missed: 0, retries: 0, targetEps: 0, scheduleLagMs: 0,
     produceDelay: new Hist(), ackLatency: new Hist(),
     errorClasses: new Map(), byStream: new Map(), sentinels: [],
   };
@@ -48,6 +50,7 @@ function addScalars(into: IngestTotals, b: IngestBlock | IngestTotals): void {
   into.acked += b.acked;
   into.failed += b.failed;
   into.missed += b.missed;
+  into.retries += b.retries ?? 0;
   into.targetEps += b.targetEps;
   into.scheduleLagMs = Math.max(into.scheduleLagMs, b.scheduleLagMs);
   addCounts(into.errorClasses, b.errorClasses);
@@ -86,6 +89,7 @@ export function ingestTotalsToBlock(t: IngestTotals): IngestBlock {
   if (t.byStream.size > 0) {
     block.byStream = mapToRecord(new Map([...t.byStream].map(([k, s]) => [k, { ...s }])));
   }
+  if (t.retries > 0) block.retries = t.retries;
   if (t.sentinels.length > 0) block.sentinels = t.sentinels.map((s) => ({ ...s }));
   return block;
 }

@@ -142,6 +142,7 @@ function ingestBlock(r: Reader, v: unknown, path: Path): IngestBlock {
     scheduleLagMs: r.amount(o, 'scheduleLagMs', path), errorClasses: r.countRecord(o, 'errorClasses', path),
   };
   if (o.byStream !== undefined) b.byStream = r.record(o, 'byStream', path, (x, p) => streamCounters(r, x, p));
+  if (o.retries !== undefined) b.retries = r.count(o, 'retries', path);
   if (o.sentinels !== undefined) {
     const list = o.sentinels;
     if (Array.isArray(list)) b.sentinels = list.map((x: unknown, i) => sentinel(r, x, [...path, 'sentinels', i]));

@@ -42,6 +42,8 @@ export interface IngestBlock {
   errorClasses: Record<string, number>;
   byStream?: Record<string, StreamCounters>;
   sentinels?: SentinelAck[];
+  /** (ext) kafkajs produce retries observed in this second (wall second, not due second); absent when 0. */
+  retries?: number;
 }
 
 /** Per-query-name counters (`query.byQuery`). */

@@ -169,6 +169,8 @@ describe('ingest worker against the test Kafka (SPEC §6)', function () {
     for (const x of merged.values()) for (const [k, v] of x.errorClasses) classes.set(k, (classes.get(k) ?? 0) + v);
     if (t.failed > 0) assert.ok(classes.size > 0 && [...classes.values()].reduce((a, b) => a + b, 0) === t.failed,
       `failures by class: ${JSON.stringify([...classes])}`);
+    const retries = [...merged.values()].reduce((x, y) => x + y.retries, 0);
+    assert.ok(retries > 0, 'kafkajs retries during the outage are counted');
     const lastSecond = t0 / 1000 + 13;
     assert.ok((merged.get(lastSecond)?.acked ?? 0) > 0, 'producing resumed after the broker came back');
     const inTopic = await readTopic(kafka.bootstrap, plan.streams[0]!.topic, t.acked + t.failed, 15_000);
