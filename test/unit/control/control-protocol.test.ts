@@ -139,3 +139,12 @@ describe('control protocol (SPEC §9)', () => {
     assert.equal(live.status().find((w) => w.id === 'query-0')!.lost, false);
   });
 });
+
+describe('start time', () => {
+  it('is a whole second at least the lead ahead', async () => {
+    const { startTime } = await import('../../../src/control/start-time.js');
+    assert.equal(startTime(T + 1, 3000), T + 4000);
+    assert.equal(startTime(T, 3000), T + 3000);
+    assert.equal(startTime(T + 999, 5000), T + 6000);
+  });
+});
