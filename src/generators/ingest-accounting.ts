@@ -7,6 +7,7 @@ import { emptyIngestTotals, ingestTotalsToBlock, type IngestTotals } from '../me
 import type { IngestBlock, LateBlock, ProcBlock, SentinelAck, WorkerSnapshot } from '../metrics/worker-snapshot.js';
 import type { LaneBatch } from './lane-scheduler.js';
 import { laneCount, type StreamSchedule } from './schedule.js';
+import { DueSecondLedger } from '../metrics/due-second-ledger.js';
 
 export interface AccountedLane {
   stream: number; // index into the streams given to the accounting
@@ -25,14 +26,11 @@ export interface SnapshotIdentity {
   worker: string;
 }
 
-interface SecondState {
-  totals: IngestTotals;
-  published: boolean;
-  dirty: boolean; // changed since it was last published
-}
-
 export class IngestAccounting {
-  private readonly seconds = new Map<number, SecondState>();
+  private readonly ledger = new DueSecondLedger<IngestTotals>(emptyIngestTotals, (t) => {
+    t.produceDelay.destroy();
+    t.ackLatency.destroy();
+  });
   private readonly sums = { due: 0, produced: 0, acked: 0, failed: 0, missed: 0 };
   private phaseSwitches: number[] = [];
 
@@ -43,16 +41,6 @@ export class IngestAccounting {
     private readonly phases: readonly { name: string; offsetS: number; durationS: number; targetEps: number }[],
     private readonly t0Ms: number,
   ) {}
-
-  private state(second: number): SecondState {
-    let s = this.seconds.get(second);
-    if (!s) {
-      s = { totals: emptyIngestTotals(), published: false, dirty: false };
-      this.seconds.set(second, s);
-    }
-    s.dirty = true;
-    return s;
-  }
 
   private stream(totals: IngestTotals, name: string) {
     let c = totals.byStream.get(name);
@@ -85,7 +73,7 @@ export class IngestAccounting {
 
   produced(stream: number, lanes: number, batch: LaneBatch): void {
     this.bySecond(stream, lanes, batch, (sec, n) => {
-      this.state(sec).totals.produced += n;
+      this.ledger.touch(sec).produced += n;
     });
     this.sums.produced += batch.count;
   }
@@ -96,7 +84,7 @@ export class IngestAccounting {
     const name = this.streams[stream]!.name;
     let first = true;
     this.bySecond(stream, lanes, batch, (sec, n, g0) => {
-      const t = this.state(sec).totals;
+      const t = this.ledger.touch(sec);
       t.acked += n;
       this.stream(t, name).acked += n;
       for (let i = 0, g = g0; i < n; i++, g += lanes) t.produceDelay.recordMs(ackedAtMs - sch.scheduledTimeOf(g));
@@ -111,7 +99,7 @@ export class IngestAccounting {
   failed(stream: number, lanes: number, batch: LaneBatch, errorClass: string): void {
     const name = this.streams[stream]!.name;
     this.bySecond(stream, lanes, batch, (sec, n) => {
-      const t = this.state(sec).totals;
+      const t = this.ledger.touch(sec);
       t.failed += n;
       this.stream(t, name).failed += n;
       t.errorClasses.set(errorClass, (t.errorClasses.get(errorClass) ?? 0) + n);
@@ -122,7 +110,7 @@ export class IngestAccounting {
   missed(stream: number, lanes: number, batch: LaneBatch): void {
     const name = this.streams[stream]!.name;
     this.bySecond(stream, lanes, batch, (sec, n) => {
-      const t = this.state(sec).totals;
+      const t = this.ledger.touch(sec);
       t.missed += n;
       this.stream(t, name).missed += n;
     });
@@ -131,18 +119,18 @@ export class IngestAccounting {
 
   sentinel(stream: number, ack: Omit<SentinelAck, 'stream'>): void {
     const sec = Math.floor(ack.scheduledAt / 1000);
-    this.state(sec).totals.sentinels.push(this.streams.length > 1 ? { stream: this.streams[stream]!.name, ...ack } : { ...ack });
+    this.ledger.touch(sec).sentinels.push(this.streams.length > 1 ? { stream: this.streams[stream]!.name, ...ack } : { ...ack });
   }
 
   /** Schedule lag observed at `nowMs` (kept as the maximum of the wall second it was seen in). */
   scheduleLag(nowMs: number, lagMs: number): void {
-    const t = this.state(Math.floor(nowMs / 1000)).totals;
+    const t = this.ledger.touch(Math.floor(nowMs / 1000));
     if (lagMs > t.scheduleLagMs) t.scheduleLagMs = lagMs;
   }
 
   /** kafkajs produce retries seen at `nowMs` (counted in that wall second). */
   retried(nowMs: number, n: number): void {
-    if (n > 0) this.state(Math.floor(nowMs / 1000)).totals.retries += n;
+    if (n > 0) this.ledger.touch(Math.floor(nowMs / 1000)).retries += n;
   }
 
   phaseSwitched(atMs: number): void {
@@ -175,26 +163,22 @@ export class IngestAccounting {
   snapshot(second: number, id: SnapshotIdentity, proc: ProcBlock): WorkerSnapshot {
     const phase = this.phaseAt(second);
     const inTimeline = second * 1000 >= this.t0Ms;
-    const st = this.state(second);
-    const t = st.totals;
-    if (!st.published && inTimeline) {
+    if (!this.ledger.published(second) && inTimeline) {
+      const t = this.ledger.touch(second);
       for (const [s, n] of this.dueIn(second)) {
         t.due += n;
         this.stream(t, this.streams[s]!.name).due += n;
         this.sums.due += n;
       }
     }
-    t.targetEps = inTimeline ? this.phases[phase.index]!.targetEps : 0;
-    const ingest = ingestTotalsToBlock(t);
-    this.markPublished(second);
+    const target = inTimeline ? this.phases[phase.index]!.targetEps : 0;
+    const { main: ingest, late: lateBlocks } = this.ledger.publish(second, (t, main) => {
+      const block: IngestBlock = ingestTotalsToBlock(t);
+      block.targetEps = main ? target : 0;
+      return block;
+    });
     const late: Record<string, LateBlock> = {};
-    for (const [s, other] of this.seconds) {
-      if (s >= second || !other.dirty) continue;
-      const block: IngestBlock = ingestTotalsToBlock(other.totals);
-      block.targetEps = 0;
-      late[String(s)] = { ingest: block };
-      this.markPublished(s);
-    }
+    for (const [s, block] of Object.entries(lateBlocks)) late[s] = { ingest: block };
     const snap: WorkerSnapshot = { v: 1, run: id.run, runId: id.runId, worker: id.worker, role: 'ingest', second,
       phase: phase.name, ingest, proc };
     if (Object.keys(late).length > 0) snap.late = late;
@@ -204,29 +188,14 @@ export class IngestAccounting {
     return snap;
   }
 
-  /** After publishing, a second keeps only what arrives later (a delta), so nothing is counted twice. */
-  private markPublished(second: number): void {
-    const s = this.seconds.get(second);
-    if (!s) return;
-    s.totals.produceDelay.destroy();
-    s.totals.ackLatency.destroy();
-    s.totals = emptyIngestTotals();
-    s.published = true;
-    s.dirty = false;
-  }
-
   /** Seconds with data not yet published (the final flush must publish them). */
   get unpublished(): number {
-    let n = 0;
-    for (const s of this.seconds.values()) if (s.dirty) n++;
-    return n;
+    return this.ledger.unpublished;
   }
 
   /** Forgets published seconds older than `before` that hold no delta (memory stays flat). */
   prune(beforeSecond: number): void {
-    for (const [s, st] of this.seconds) {
-      if (s < beforeSecond && st.published && !st.dirty) this.seconds.delete(s);
-    }
+    this.ledger.prune(beforeSecond);
   }
 
   totals(): WorkerTotals {
