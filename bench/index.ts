@@ -4,6 +4,7 @@
 const BENCHES: Record<string, () => Promise<(args: string[]) => Promise<Record<string, unknown>>>> = {
   generator: async () => (await import('./generator.js')).runGeneratorBench,
   ingest: async () => (await import('./ingest.js')).runIngestBench,
+  'query-timer': async () => (await import('./query-timer.js')).runQueryTimerBench,
 };
 
 async function main(): Promise<number> {
