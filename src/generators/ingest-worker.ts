@@ -7,7 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import type { WorkerTotals } from '../control/protocol.js';
 import type { Logger } from '../core/logger.js';
-import type { TimerHandle, Timers } from '../core/timers.js';
+import type { Timers } from '../core/timers.js';
+import { SecondPublisher } from '../metrics/second-publisher.js';
 import type { KafkaSettings } from '../kafka/kafka-config.js';
 import { parseAcks } from '../kafka/producer-options.js';
 import type { ProcBlock, WorkerSnapshot } from '../metrics/worker-snapshot.js';
@@ -192,17 +193,7 @@ export class IngestWorker {
       });
     };
 
-    // Snapshots: second s is published 100 ms after it ends (SPEC §10.1: within 200 ms).
-    let nextSecond = Math.floor(t0 / 1000);
-    let snapTimer: TimerHandle | null = null;
-    const scheduleSnapshot = () => {
-      const due = (nextSecond + 1) * 1000 + 100;
-      snapTimer = timers.after(Math.max(0, due - clock.nowMs()), () => {
-        while ((nextSecond + 1) * 1000 + 100 <= clock.nowMs()) publishSecond(nextSecond++);
-        scheduleSnapshot();
-      });
-    };
-    scheduleSnapshot();
+    const publisher = new SecondPublisher(timers, Math.floor(t0 / 1000), publishSecond);
     const ticker = timers.every(this.o.tickMs ?? 10, tick);
     const onAbort = () => tick();
     signal?.addEventListener('abort', onAbort);
@@ -210,7 +201,6 @@ export class IngestWorker {
     finished = true;
     ticker.cancel();
     signal?.removeEventListener('abort', onAbort);
-    (snapTimer as TimerHandle | null)?.cancel();
     // Whatever is still in flight or never sent (abort, grace exceeded) is accounted, never dropped silently.
     const stoppedAt = clock.nowMs();
     for (const lane of lanes) {
@@ -219,9 +209,9 @@ export class IngestWorker {
     }
     this.unfinished = inflight.size;
     for (const { lane, batch } of inflight) accounting.failed(lane.stream, lanesTotal, batch, 'unfinished');
-    const lastSecond = Math.floor(clock.nowMs() / 1000);
-    while (nextSecond <= lastSecond) publishSecond(nextSecond++);
-    if (accounting.unpublished > 0) publishSecond(nextSecond++);
+    // The current second too: the worker is done, its data for it is final.
+    publisher.finish(Math.floor(clock.nowMs() / 1000));
+    if (accounting.unpublished > 0) publisher.finish(publisher.nextSecond);
     return accounting.totals();
   }
 

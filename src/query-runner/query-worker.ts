@@ -8,6 +8,7 @@ import type { WorkerTotals } from '../control/protocol.js';
 import { workerId } from '../control/protocol.js';
 import type { Logger } from '../core/logger.js';
 import type { TimerHandle, Timers } from '../core/timers.js';
+import { SecondPublisher } from '../metrics/second-publisher.js';
 import { draw32 } from '../generators/hash.js';
 import type { ProcBlock, WorkerSnapshot } from '../metrics/worker-snapshot.js';
 import type { RunPlan } from '../scenario/plan-types.js';
@@ -146,21 +147,13 @@ export class QueryWorker {
         this.o.logger.warn('snapshot not published', { second, error: (e as Error).message });
       });
     };
-    let nextSecond = Math.floor(t0 / 1000);
-    let snapTimer: TimerHandle | null = null;
-    const scheduleSnapshot = () => {
-      snapTimer = timers.after(Math.max(0, (nextSecond + 1) * 1000 + 100 - clock.nowMs()), () => {
-        while ((nextSecond + 1) * 1000 + 100 <= clock.nowMs()) publishSecond(nextSecond++);
-        scheduleSnapshot();
-      });
-    };
     const onAbort = () => {
       (wake as TimerHandle | null)?.cancel();
       for (const ac of inflight) ac.abort(signal?.reason);
       checkDone();
     };
     signal?.addEventListener('abort', onAbort);
-    scheduleSnapshot();
+    const publisher = new SecondPublisher(timers, Math.floor(t0 / 1000), publishSecond);
     wake = timers.after(Math.max(0, (next?.dueMs ?? t0) - clock.nowMs()), fire);
     if (next === undefined) checkDone();
     await finished;
@@ -176,11 +169,9 @@ export class QueryWorker {
       });
     }
     signal?.removeEventListener('abort', onAbort);
-    (snapTimer as TimerHandle | null)?.cancel();
     (wake as TimerHandle | null)?.cancel();
-    const lastSecond = Math.floor(clock.nowMs() / 1000) - 1;
-    while (nextSecond <= lastSecond) publishSecond(nextSecond++);
-    if (accounting.unpublished > 0) publishSecond(nextSecond++);
+    publisher.finish(Math.floor(clock.nowMs() / 1000) - 1);
+    if (accounting.unpublished > 0) publisher.finish(publisher.nextSecond);
     return accounting.totals();
   }
 
