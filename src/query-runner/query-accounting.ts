@@ -50,6 +50,12 @@ export class QueryAccounting {
     return q;
   }
 
+  /** Session mode: a query due now (no planned schedule; due = what the users issued). */
+  issued(dueMs: number): void {
+    this.at(dueMs).due++;
+    this.sums.due++;
+  }
+
   started(dueMs: number, query: string, latenessMs: number): void {
     const t = this.at(dueMs);
     t.started++;
