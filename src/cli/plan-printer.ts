@@ -29,6 +29,13 @@ export function planWarnings(plan: RunPlan): string[] {
           + '(minimum duration)');
     }
   }
+  plan.phases.forEach((p, i) => {
+    const top = Math.max(0, ...plan.lanes.map((l) => l.eps[i]!));
+    if (top > DEFAULTS.laneCapacityEps) {
+      out.push(`phase ${p.name}: ${Math.round(top).toLocaleString('en-US')} EPS per lane exceeds the measured lane `
+        + `capacity (~${DEFAULTS.laneCapacityEps.toLocaleString('en-US')} EPS); add --threads or --ingest-workers`);
+    }
+  });
   if (plan.streams.length > 0 && !plan.harness.freshness.enabled) {
     out.push('freshness is off: time to searchable will not be measured');
   }

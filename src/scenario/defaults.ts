@@ -20,6 +20,11 @@ export const DEFAULTS = {
   minPhaseDurationS: 30,
   local: { ingestWorkers: 1, queryWorkersPerGroup: 1 },
   cluster: { ingestWorkers: 10, threads: 2, queryWorkersPerGroup: 4 },
+  /**
+   * Sustained acked EPS of one lane thread, measured by `npm run bench -- ingest` on the 2-core dev machine
+   * (≈ 120 k EPS with 2 lane threads into the test Kafka); `plan` warns when a lane's rate exceeds it.
+   */
+  laneCapacityEps: 60_000,
   seed: 0,
   t0: Date.UTC(2026, 0, 1),
 } as const;
