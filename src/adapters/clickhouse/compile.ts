@@ -231,7 +231,8 @@ function clause(c: ClauseNode, ctx: SqlContext): Frag {
       const inner = /^\*([^*?]+)\*$/.exec(v.pattern);
       if (type === 'text' && inner) return t(`positionCaseInsensitiveUTF8(${col}, ${clickhouseStringLiteral(inner[1]!)}) > 0`);
       const pattern = clickhouseStringLiteral(likePattern(v.pattern));
-      return t(type === 'text' ? `lowerUTF8(${col}) LIKE lowerUTF8(${pattern})` : `${col} LIKE ${pattern}`);
+      // Case-insensitive on keyword and text alike, as OpenSearch's wildcard with case_insensitive: true (§8.3).
+      return t(`lowerUTF8(${col}) LIKE lowerUTF8(${pattern})`);
     }
     case 'compare': {
       if (!isNumeric(type) && type !== 'timestamp') return bad(`"${v.op}"`);

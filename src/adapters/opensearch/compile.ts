@@ -12,7 +12,7 @@ import { DSL_TEXT_KEY, DSL_VAR_KEY, dslVar, type DslVarMarker } from '../bind.js
 import type { CompiledQuery, StreamContext } from '../types.js';
 
 export interface DslCompileOptions {
-  /** Searches send `"track_total_hits": true` so hits are exact beyond 10 000 (default true). */
+  /** Searches and aggregations send `"track_total_hits": true` so hits are exact beyond 10 000 (default true). */
   trackTotalHits?: boolean;
 }
 
@@ -43,7 +43,7 @@ export function compileDsl(q: ResolvedQuery, stream: StreamContext | null, opts:
   const ctx = new DslContext(q, stream);
   const body = parsed.template.kind === 'search'
     ? searchBody(parsed.template, ctx, opts.trackTotalHits ?? true)
-    : aggregationBody(parsed.template, ctx);
+    : aggregationBody(parsed.template, ctx, opts.trackTotalHits ?? true);
   return compiled(q, parsed.template.kind, index, body, ctx.variables);
 }
 
@@ -182,7 +182,7 @@ function searchBody(template: SearchTemplate, ctx: DslContext, trackTotalHits: b
  * `"aggs"`; the metric sits in the innermost bucket (count() needs none: every bucket has `doc_count`). Names
  * echo the template: `terms(service)`, `date_histogram(@timestamp)`, `avg(response_time_ms)`, `percentile(f, 99)`.
  */
-function aggregationBody(template: AggregationTemplate, ctx: DslContext): JsonObject {
+function aggregationBody(template: AggregationTemplate, ctx: DslContext, trackTotalHits: boolean): JsonObject {
   if (template.buckets.length === 0) fail(ctx.q, 'has no bucket; expected aggregate: terms(field) or date_histogram(field, interval=1m)');
   let inner: JsonObject | null = metricAgg(template.metric, ctx);
   for (const b of [...template.buckets].reverse()) {
@@ -190,7 +190,10 @@ function aggregationBody(template: AggregationTemplate, ctx: DslContext): JsonOb
     if (inner !== null) agg.aggs = inner;
     inner = { [bucketName(b)]: agg };
   }
-  return { size: 0, query: filteredQuery(template.filter, ctx), aggs: inner };
+  const body: JsonObject = { size: 0, query: filteredQuery(template.filter, ctx), aggs: inner };
+  // The hit count of an aggregation is recorded too: exact beyond 10 000, like ClickHouse's.
+  if (trackTotalHits) body.track_total_hits = true;
+  return body;
 }
 
 function bucketName(b: Bucket): string {

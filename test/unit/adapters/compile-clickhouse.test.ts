@@ -295,11 +295,11 @@ describe('ClickHouse compiler (SPEC §7.2, §8.2)', () => {
       assert.equal(where('client_ip:"2001:db8::1"'), "IPv6StringToNum(`client_ip`) = IPv6StringToNum('2001:db8::1')");
     });
 
-    it('compiles wildcards to LIKE: * → %, ? → _, literal %, _ and \\ escaped; exact case on keywords', () => {
+    it('compiles wildcards to LIKE: * → %, ? → _, literal %, _ and \\ escaped; case-insensitive on keywords too', () => {
       assert.equal(likePattern('a*b?c%d_e\\f'), 'a%b_c\\%d\\_e\\\\f');
-      assert.equal(where('service:payment*'), "`service` LIKE 'payment%'");
-      assert.equal(where('service:50%_off?*'), "`service` LIKE '50\\\\%\\\\_off_%'");
-      assert.equal(where('service:*'), "`service` LIKE '%'");
+      assert.equal(where('service:payment*'), "lowerUTF8(`service`) LIKE lowerUTF8('payment%')");
+      assert.equal(where('service:50%_off?*'), "lowerUTF8(`service`) LIKE lowerUTF8('50\\\\%\\\\_off_%')");
+      assert.equal(where('service:*'), "lowerUTF8(`service`) LIKE lowerUTF8('%')");
     });
 
     it('compiles wildcards on text case-insensitively, *word* as a substring search', () => {
@@ -346,7 +346,7 @@ describe('ClickHouse compiler (SPEC §7.2, §8.2)', () => {
 
     it('escapes a hostile wildcard pattern into one LIKE literal', () => {
       const s = skeleton(search("service:*'%_\\*"));
-      assert.equal(s.skeleton, 'SELECT * FROM `incidentbench_sre_outage` WHERE `service` LIKE ? ORDER BY `@timestamp_ms` DESC LIMIT 10 FORMAT JSON');
+      assert.equal(s.skeleton, 'SELECT * FROM `incidentbench_sre_outage` WHERE lowerUTF8(`service`) LIKE lowerUTF8(?) ORDER BY `@timestamp_ms` DESC LIMIT 10 FORMAT JSON');
       assert.deepEqual(s.literals, ["%'\\%\\_\\\\%"]);
     });
 

@@ -53,18 +53,18 @@ describe('Query DSL compiler (SPEC §8.3)', () => {
         query: { term: { level: 'ERROR' } }, sort: [{ '@timestamp': { order: 'desc' } }], size: 100, track_total_hits: true,
       },
       error_code_agg: {
-        size: 0, query: { term: { level: 'ERROR' } },
+        size: 0, track_total_hits: true, query: { term: { level: 'ERROR' } },
         aggs: { 'terms(error_code)': { terms: { field: 'error_code' } } },
       },
       service_error_rate: {
-        size: 0, query: { match_all: {} },
+        size: 0, track_total_hits: true, query: { match_all: {} },
         aggs: { 'terms(service)': { terms: { field: 'service' }, aggs: { 'terms(level)': { terms: { field: 'level' } } } } },
       },
       trace_lookup: {
         query: { term: { trace_id: { $ibVar: 'random_trace_id', as: 'string' } } }, track_total_hits: true,
       },
       status_code_timeline: {
-        size: 0, query: { term: { service: 'payment-service' } },
+        size: 0, track_total_hits: true, query: { term: { service: 'payment-service' } },
         aggs: { 'date_histogram(@timestamp)': {
           date_histogram: { field: '@timestamp', fixed_interval: '1m' },
           aggs: { 'terms(http_status)': { terms: { field: 'http_status' } } },
@@ -173,18 +173,18 @@ describe('Query DSL compiler (SPEC §8.3)', () => {
 
     it('terms(f, size=N) → terms with field and size', () => {
       assert.deepEqual(aggregation('aggregate: terms(service, size=5)'),
-        { size: 0, query: { match_all: {} }, aggs: { 'terms(service)': { terms: { field: 'service', size: 5 } } } });
+        { size: 0, track_total_hits: true, query: { match_all: {} }, aggs: { 'terms(service)': { terms: { field: 'service', size: 5 } } } });
     });
 
     it('date_histogram(f, interval=…) → date_histogram with fixed_interval', () => {
-      assert.deepEqual(aggregation('aggregate: date_histogram(@timestamp, interval=30s)'), { size: 0, query: { match_all: {} },
+      assert.deepEqual(aggregation('aggregate: date_histogram(@timestamp, interval=30s)'), { size: 0, track_total_hits: true, query: { match_all: {} },
         aggs: { 'date_histogram(@timestamp)': { date_histogram: { field: '@timestamp', fixed_interval: '30s' } } } });
     });
 
     it('A > B nests B under A\'s aggs; avg/min/max/sum by name in the innermost bucket', () => {
       for (const fn of ['avg', 'min', 'max', 'sum']) {
         assert.deepEqual(aggregation(`aggregate: terms(service) > date_histogram(@timestamp, interval=1h) > ${fn}(response_time_ms)`), {
-          size: 0, query: { match_all: {} },
+          size: 0, track_total_hits: true, query: { match_all: {} },
           aggs: { 'terms(service)': { terms: { field: 'service' }, aggs: { 'date_histogram(@timestamp)': {
             date_histogram: { field: '@timestamp', fixed_interval: '1h' },
             aggs: { [`${fn}(response_time_ms)`]: { [fn]: { field: 'response_time_ms' } } },
@@ -195,7 +195,7 @@ describe('Query DSL compiler (SPEC §8.3)', () => {
 
     it('percentile(f, p) → percentiles with percents [p]; count() → no metric (doc_count)', () => {
       assert.deepEqual(aggregation('aggregate: terms(level) > percentile(response_time_ms, 99.9)'), {
-        size: 0, query: { match_all: {} }, aggs: { 'terms(level)': { terms: { field: 'level' }, aggs: {
+        size: 0, track_total_hits: true, query: { match_all: {} }, aggs: { 'terms(level)': { terms: { field: 'level' }, aggs: {
           'percentile(response_time_ms, 99.9)': { percentiles: { field: 'response_time_ms', percents: [99.9] } },
         } } },
       });
@@ -210,11 +210,11 @@ describe('Query DSL compiler (SPEC §8.3)', () => {
       assert.equal((aggregation('aggregate: terms(level)') as { size: number }).size, 0);
     });
 
-    it('searches send track_total_hits true unless turned off; aggregations do not', () => {
+    it('searches and aggregations send track_total_hits true unless turned off', () => {
       assert.equal((search('*') as Record<string, unknown>).track_total_hits, true);
+      assert.equal((aggregation('aggregate: terms(level)') as Record<string, unknown>).track_total_hits, true);
       const off = bodyOf(compileDsl(query({ template: '*' }), STREAM, { trackTotalHits: false })) as Record<string, unknown>;
       assert.ok(!('track_total_hits' in off));
-      assert.ok(!('track_total_hits' in (aggregation('aggregate: terms(level)') as object)));
     });
 
     it('dsl: → sent as is', () => {
