@@ -97,6 +97,8 @@ export interface TargetAdapter {
   probe(ids: string[], ctx: RunContext): Promise<Set<string>>;
   cleanup(ctx: CleanupContext): Promise<void>;
   describePrepare(ctx: PrepareContext): string[];
+  /** Query endpoints known without preparing (the `query` command against an existing target). */
+  queryEndpoints(): Promise<Record<string, string>>;
   /** Closes keep-alive pools (optional; callers call it when the run is over). */
   close?(): Promise<void>;
 }

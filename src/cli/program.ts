@@ -5,6 +5,7 @@ import { Command } from 'commander';
 import { VERSION } from '../core/version.js';
 import { registerGenerate } from './commands/generate.js';
 import { registerPlan } from './commands/plan.js';
+import { registerTargetCommands } from './commands/target-commands.js';
 import { registerValidate } from './commands/validate.js';
 import { registerVersion } from './commands/version.js';
 import { registerWorker } from './commands/worker.js';
@@ -18,6 +19,7 @@ export function createProgram(): Command {
   registerValidate(program);
   registerPlan(program);
   registerGenerate(program);
+  registerTargetCommands(program);
   registerWorker(program);
   registerVersion(program);
   return program;

@@ -62,6 +62,7 @@ export function httpTestAdapter(connections = 256): TargetAdapter & { close(): P
     probe: async () => new Set(),
     cleanup: async () => undefined,
     describePrepare: () => [],
+    queryEndpoints: async () => ({}),
     close: () => dispatcher.close(),
   };
 }

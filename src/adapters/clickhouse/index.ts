@@ -120,6 +120,10 @@ export class ClickHouseAdapter implements TargetAdapter {
   }
 
   /** Closes keep-alive connections (not part of TargetAdapter; harmless to skip at process exit). */
+  async queryEndpoints(): Promise<Record<string, string>> {
+    return { default: this.config.url };
+  }
+
   close(): Promise<void> {
     return this.http.close();
   }

@@ -104,9 +104,21 @@ export class Mach5Adapter implements TargetAdapter {
     return this.http.close();
   }
 
+  async queryEndpoints(): Promise<Record<string, string>> {
+    const out: Record<string, string> = {};
+    for (const w of this.config.warehouses) {
+      const url = await this.endpointOf(w);
+      if (url !== null) out[w.name] = url;
+    }
+    return out;
+  }
+
+  private firstQueryEndpoint(): Promise<string | null> {
+    return this.endpointOf(this.config.warehouses[0]!);
+  }
+
   /** From prepare's result, else computed; a template with {warehouse_id} reads the id once (null if unknown). */
-  private async firstQueryEndpoint(): Promise<string | null> {
-    const w = this.config.warehouses[0]!;
+  private async endpointOf(w: Mach5Config['warehouses'][number]): Promise<string | null> {
     const known = this.prepared?.queryEndpoints[w.name];
     if (known !== undefined) return known;
     if (!endpointNeedsId(this.config)) return queryEndpoint(this.config, w.name, null);

@@ -98,6 +98,10 @@ export class SearchFamilyAdapter implements TargetAdapter {
   }
 
   /** Closes keep-alive connections (not part of TargetAdapter; harmless to skip at process exit). */
+  async queryEndpoints(): Promise<Record<string, string>> {
+    return { default: this.config.url };
+  }
+
   close(): Promise<void> {
     return this.http.close();
   }

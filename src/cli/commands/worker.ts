@@ -6,6 +6,9 @@ import { UsageError } from '../../core/errors.js';
 import { Logger } from '../../core/logger.js';
 import { systemTimers } from '../../core/timers.js';
 import { runIngestRole } from '../../control/ingest-role.js';
+import { workerId } from '../../control/protocol.js';
+import { runQueryRole } from '../../control/query-role.js';
+import { adapterFor } from '../../control/target-session.js';
 import { planFromControlTopic, readPlanFile } from '../../control/plan-source.js';
 import { kafkaSettingsFromEnv } from '../../kafka/kafka-config.js';
 import { wholeNumber } from '../flag-values.js';
@@ -37,17 +40,30 @@ export function registerWorker(program: Command): void {
     .option('--verbose', 'debug logging')
     .action(async (f: WorkerFlags) => {
       if (f.role !== 'ingest' && f.role !== 'query') throw new UsageError(`--role: expected ingest or query, got ${JSON.stringify(f.role)}`);
-      if (f.role === 'query') throw new UsageError('--role query: query workers are not part of this build yet (ingest only)');
       if ((f.run === undefined) === (f.plan === undefined)) throw new UsageError('give exactly one of --run <name> or --plan <file>');
       const envIndex = process.env.JOB_COMPLETION_INDEX;
       const index = f.index ?? (envIndex !== undefined ? wholeNumber('$JOB_COMPLETION_INDEX', 0)(envIndex) : undefined);
       if (index === undefined) throw new UsageError('--index is required (or set JOB_COMPLETION_INDEX)');
-      const logger = new Logger({ json: f.json ?? !process.stderr.isTTY, level: f.verbose ? 'debug' : 'info', role: `ingest-${index}` });
+      const group = f.group ?? 'default';
+      const id = f.role === 'ingest' ? workerId('ingest', index) : workerId('query', index, group);
+      const logger = new Logger({ json: f.json ?? !process.stderr.isTTY, level: f.verbose ? 'debug' : 'info', role: id });
       const loaded = f.plan !== undefined ? readPlanFile(f.plan) : undefined;
       const bootstrap = f.kafka ?? loaded?.plan.kafka.bootstrap;
       if (!bootstrap || bootstrap.length === 0) throw new UsageError('--kafka is required (the plan names no bootstrap servers)');
       const kafka = kafkaSettingsFromEnv(process.env, { bootstrap, connectTimeoutMs: (f.connectTimeout ?? 10) * 1000 });
       const { plan, planHash } = loaded ?? await planFromControlTopic(f.run!, kafka, systemTimers, logger, 120);
-      await runIngestRole({ plan, planHash, index, kafka, timers: systemTimers, logger });
+      if (f.role === 'ingest') {
+        await runIngestRole({ plan, planHash, index, kafka, timers: systemTimers, logger });
+        return;
+      }
+      if (!plan.workers.query.some((q) => q.group === group)) {
+        throw new UsageError(`--group: the plan has no query group ${JSON.stringify(group)} (it has ${plan.workers.query.map((q) => q.group).join(', ') || 'none'})`);
+      }
+      const adapter = adapterFor(plan, logger);
+      try {
+        await runQueryRole({ plan, planHash, group, index, kafka, adapter, timers: systemTimers, logger });
+      } finally {
+        await adapter.close?.();
+      }
     });
 }
