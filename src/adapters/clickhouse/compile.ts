@@ -14,6 +14,7 @@
 // - aggregation: `totals.doc_count` (a string: UInt64 is quoted in JSON), all rows matching filter and time range;
 // - native: `rows_before_limit_at_least` when present, else `rows`.
 
+import { CLICKHOUSE_NATIVE_SQL, nativeSqlParts } from '../native-sql.js';
 import { isIP } from 'node:net';
 import { TargetError } from '../../core/errors.js';
 import type { FieldType } from '../../scenario/schema.js';
@@ -91,7 +92,7 @@ export function compileClickHouse(q: ResolvedQuery, stream: StreamContext | null
   if (q.type === 'dsl') fail(q, 'is a native dsl query; ClickHouse speaks SQL (type: sql or a template)');
   if (q.type === 'sql') {
     if (q.sql === null) fail(q, 'is type: sql but has no SQL text');
-    const parts = nativeSqlParts(q, q.sql);
+    const parts = nativeSqlParts(q.sql, CLICKHOUSE_NATIVE_SQL, (what) => fail(q, what));
     return compiled(q, 'native', q.index, parts);
   }
   if (q.template === null) fail(q, `is type: ${q.type} but has no template`);
@@ -477,89 +478,4 @@ function topKeys(levels: Level[], size: number, where: Frag, ctx: SqlContext): F
       + ` ORDER BY ${order.join(', ')} LIMIT ${size}${outer.length > 0 ? ` BY ${outer.join(', ')}` : ''})`));
 }
 
-// ---- native SQL ---------------------------------------------------------------------------------
-
-/** `{{ name }}` (as check-queries finds them in native text); a fresh RegExp per use, since these keep state. */
-const placeholder = (flags: 'g' | 'y') => new RegExp(/\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/.source, flags);
-
-/**
- * Native SQL as written, each `{{var}}` a string slot (bound as a quoted, escaped literal). Inside a string literal:
- * `'{{v}}'` becomes the slot itself and `'a{{v}}b'` becomes `concat('a', <slot>, 'b')`. In comments a placeholder
- * stays text; inside a quoted identifier it is refused (no literal fits there).
- */
-function nativeSqlParts(q: ResolvedQuery, sql: string): Frag {
-  const out: Frag = [];
-  let i = 0;
-  let plain = 0; // start of text not yet emitted
-  const flushTo = (end: number) => {
-    if (end > plain) out.push({ text: sql.slice(plain, end) });
-    plain = end;
-  };
-  while (i < sql.length) {
-    const c = sql[i]!;
-    if (c === '-' && sql[i + 1] === '-') {
-      const nl = sql.indexOf('\n', i);
-      i = nl < 0 ? sql.length : nl;
-    } else if (c === '/' && sql[i + 1] === '*') {
-      const end = sql.indexOf('*/', i + 2);
-      i = end < 0 ? sql.length : end + 2;
-    } else if (c === '`' || c === '"') {
-      const end = quotedEnd(sql, i, c);
-      if (placeholder('g').test(sql.slice(i, end))) {
-        fail(q, `has a {{variable}} inside the quoted identifier ${sql.slice(i, end)}; expected variables where values go`);
-      }
-      i = end;
-    } else if (c === "'") {
-      const end = quotedEnd(sql, i, "'");
-      const literal = literalParts(q, sql.slice(i + 1, end - 1));
-      if (literal !== null) {
-        flushTo(i);
-        out.push(...literal);
-        plain = end;
-      }
-      i = end;
-    } else if (c === '{' && sql[i + 1] === '{') {
-      const at = placeholder('y');
-      at.lastIndex = i;
-      const m = at.exec(sql);
-      if (m) {
-        flushTo(i);
-        out.push({ variable: m[1]!, as: 'string' });
-        i += m[0].length;
-        plain = i;
-      } else i += 2;
-    } else i += 1;
-  }
-  flushTo(sql.length);
-  return out;
-}
-
-/** Index just after the closing quote of the quoted text starting at `start` (backslash escapes and doubled quotes). */
-function quotedEnd(sql: string, start: number, quote: string): number {
-  let i = start + 1;
-  while (i < sql.length) {
-    const c = sql[i]!;
-    if (c === '\\') i += 2;
-    else if (c === quote && sql[i + 1] === quote) i += 2;
-    else if (c === quote) return i + 1;
-    else i += 1;
-  }
-  return sql.length;
-}
-
-/** The parts replacing a string literal (inner text, still escaped) that holds placeholders; null when it holds none. */
-function literalParts(q: ResolvedQuery, inner: string): Frag | null {
-  const pieces: Frag[] = [];
-  let from = 0;
-  for (const m of inner.matchAll(placeholder('g'))) {
-    const before = inner.slice(from, m.index);
-    if (/(^|[^\\])(\\\\)*\\$/.test(before)) fail(q, `has a backslash right before {{${m[1]}}} in a string literal; expected the variable outside an escape`);
-    if (before !== '') pieces.push(t(`'${before}'`));
-    pieces.push([{ variable: m[1]!, as: 'string' }]);
-    from = m.index + m[0].length;
-  }
-  if (pieces.length === 0) return null;
-  if (from < inner.length) pieces.push(t(`'${inner.slice(from)}'`));
-  return pieces.length === 1 ? pieces[0]! : cat(t('concat('), joined(pieces, ', '), t(')'));
-}
 

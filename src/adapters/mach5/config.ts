@@ -10,7 +10,7 @@ import { secretFromEnv, type SecretSources } from '../opensearch/credentials.js'
 export const MACH5_CONFIG_KEYS = [
   'url', 'endpoint', 'namespace', 'warehouses', 'warehouse', 'pg_host', 'pg_port', 'pg_user', 'pg_password_env',
   'pg_password', 'pg_dbname', 'token_env', 'tls_verify', 'manage_namespace', 'manage_warehouses',
-  'query_endpoint_template',
+  'query_endpoint_template', 'pg_warehouse_option',
 ] as const;
 export const WAREHOUSE_KEYS = ['name', 'num_mediators', 'numMediators', 'num_os', 'numOs', 'resource'] as const;
 export const ENDPOINT_PLACEHOLDERS = ['endpoint', 'namespace', 'warehouse', 'warehouse_id'] as const;
@@ -20,6 +20,8 @@ export const MACH5_DEFAULTS = {
   numMediators: 1,
   numOs: 2,
   pgPort: 5432,
+  /** The PostgreSQL `options` startup parameter naming the warehouse (SPEC §8.4: options='-c warehouse=<name>'). */
+  pgWarehouseOption: '-c warehouse={warehouse}',
 } as const;
 
 /** Namespace and warehouse names: path-safe words. */
@@ -39,6 +41,8 @@ export interface PgConfig {
   user: string | null;
   dbname: string | null;
   passwordEnv: string | null;
+  /** The `options` startup parameter, `{warehouse}` standing for the warehouse name (key pg_warehouse_option). */
+  warehouseOption: string;
 }
 
 /** The validated config, secrets excluded (safe to log). */
@@ -58,6 +62,8 @@ export interface ParsedMach5Config {
   config: Mach5Config;
   /** `Bearer <token>` from token_env, or null. */
   authorization: string | null;
+  /** The PostgreSQL-wire password from pg_password_env, or null (never logged, never in a plan). */
+  pgPassword: string | null;
 }
 
 /** Validates `raw`; every problem goes to `sink` under `base`. Returns null when any error was found. */
@@ -90,7 +96,7 @@ export function parseMach5Config(raw: unknown, sink: ProblemSink, src: SecretSou
   const manageNamespace = r.boolean('manage_namespace') ?? true;
   const manageWarehouses = r.boolean('manage_warehouses') ?? true;
   const queryEndpointTemplate = readTemplate(r);
-  const pg = readPg(r, src);
+  const { pg, password: pgPassword } = readPg(r, src);
   let authorization: string | null = null;
   if (r.has('token_env')) {
     const token = secretFromEnv(r, 'token_env', 'the Mach5 API token', src);
@@ -103,6 +109,7 @@ export function parseMach5Config(raw: unknown, sink: ProblemSink, src: SecretSou
       auth: authorization === null ? 'none' : 'bearer',
     },
     authorization,
+    pgPassword,
   };
 }
 
@@ -213,7 +220,7 @@ export function fillTemplate(template: string, values: Record<(typeof ENDPOINT_P
     (p in values ? values[p as keyof typeof values] : whole));
 }
 
-function readPg(r: ConfigReader, src: SecretSources): PgConfig {
+function readPg(r: ConfigReader, src: SecretSources): { pg: PgConfig; password: string | null } {
   if (r.has('pg_password')) {
     r.error('pg_password', 'a password written in the config would be copied into plans; expected pg_password_env '
       + 'naming an environment variable that holds it');
@@ -224,10 +231,34 @@ function readPg(r: ConfigReader, src: SecretSources): PgConfig {
     user: r.string('pg_user', 'the PostgreSQL-wire user') ?? null,
     dbname: r.string('pg_dbname', 'the database name') ?? null,
     passwordEnv: null,
+    warehouseOption: readWarehouseOption(r),
   };
   if (pg.port > 65535) r.error('pg_port', `expected a port number 1–65535, got ${pg.port}`);
-  if (r.has('pg_password_env') && secretFromEnv(r, 'pg_password_env', 'the PostgreSQL-wire password', src) !== undefined) {
-    pg.passwordEnv = r.map.pg_password_env as string;
+  let password: string | null = null;
+  if (r.has('pg_password_env')) {
+    const value = secretFromEnv(r, 'pg_password_env', 'the PostgreSQL-wire password', src);
+    if (value !== undefined) {
+      pg.passwordEnv = r.map.pg_password_env as string;
+      password = value;
+    }
   }
-  return pg;
+  return { pg, password };
+}
+
+/** pg_warehouse_option: a template holding {warehouse} (and no other placeholder), e.g. -c mach5.warehouse={warehouse}. */
+function readWarehouseOption(r: ConfigReader): string {
+  const expected = 'a PostgreSQL options string holding {warehouse}, e.g. -c warehouse={warehouse}';
+  const t = r.string('pg_warehouse_option', expected);
+  if (t === undefined) return MACH5_DEFAULTS.pgWarehouseOption;
+  for (const m of t.matchAll(/\{([^{}]*)\}/g)) {
+    if (m[1] !== 'warehouse') {
+      r.error('pg_warehouse_option', `unknown placeholder ${show(`{${m[1]!}}`)}${didYouMean(m[1]!, ['warehouse'])}; expected {warehouse}`);
+      return MACH5_DEFAULTS.pgWarehouseOption;
+    }
+  }
+  if (!t.includes('{warehouse}')) {
+    r.error('pg_warehouse_option', `${show(t)} does not name the warehouse; expected ${expected}`);
+    return MACH5_DEFAULTS.pgWarehouseOption;
+  }
+  return t;
 }

@@ -1,8 +1,13 @@
 // The Mach5 target adapter (SPEC §8.4): the factory validates the config (secrets read, no network call) and binds
-// the steps to it, remembering what prepare created for cleanup. Must not hold step logic.
+// the steps to it, remembering what prepare created for cleanup and which warehouse owns which query endpoint.
+// Must not hold step logic.
+//
+// `type: sql` needs pg_host. The factory does not see the scenario, so the check runs where the adapter first meets a
+// sql query: compile() throws a ConfigError naming pg_host (before any run starts); execute() of a sql query compiled
+// elsewhere answers `not_configured`.
 
 import type { Dispatcher } from 'undici';
-import { ConfigError } from '../../core/errors.js';
+import { ConfigError, type Problem } from '../../core/errors.js';
 import { silentLogger, type Logger } from '../../core/logger.js';
 import { systemTimers, type Timers } from '../../core/timers.js';
 import type { ResolvedQuery } from '../../scenario/resolved.js';
@@ -17,17 +22,18 @@ import { DEFAULT_MAX_IN_FLIGHT, SearchHttpClient } from '../opensearch/http-clie
 import { SentinelProbe } from '../opensearch/probe.js';
 import { cleanupMach5 } from './cleanup.js';
 import { parseMach5Config, type Mach5Config } from './config.js';
-import { compileMach5Sql, executeMach5 } from './execute.js';
+import { compileMach5Sql, executeMach5, type Mach5Executors } from './execute.js';
 import { describeMach5Prepare, prepareMach5 } from './prepare.js';
 import { warehouseId } from './readiness.js';
 import { Mach5Paths, endpointNeedsId, queryEndpoint } from './resources.js';
+import { Mach5SqlClient, warehouseForEndpoint } from './sql.js';
 
 export interface Mach5AdapterOptions {
   /** undici dispatcher for every request (tests: MockAgent); default an own keep-alive Agent. */
   dispatcher?: Dispatcher;
   /** Connections per origin (SPEC §8.1); default 64. */
   maxInFlight?: number;
-  /** Environment and file reader for token_env / pg_password_env. */
+  /** Environment and file reader for token_env / pg_password_env (read once, by the factory). */
   secrets?: SecretSources;
   /** The target config file's name, for problem messages. */
   configFile?: string;
@@ -49,16 +55,30 @@ export class Mach5Adapter implements TargetAdapter {
   private readonly createdHere = new Set<string>();
   private prepared: PrepareResult | null = null;
   private readonly warehouseIds: Record<string, string> = {};
+  private readonly sql: Mach5SqlClient;
+  /** Query endpoint URL → warehouse name, for every endpoint this instance reported or learned from prepare. */
+  private readonly endpointWarehouses = new Map<string, string>();
+  private readonly executors: Mach5Executors;
+  private readonly configFile: string;
 
-  constructor(config: Mach5Config, authorization: string | null, opts: Mach5AdapterOptions = {}) {
+  /** `pgPassword`: from pg_password_env (never logged; kept only inside the pg pools' settings). */
+  constructor(config: Mach5Config, authorization: string | null, opts: Mach5AdapterOptions = {}, pgPassword: string | null = null) {
     this.config = config;
     this.timers = opts.timers ?? systemTimers;
+    this.configFile = opts.configFile ?? 'target config';
+    const maxInFlight = opts.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT;
     this.http = new SearchHttpClient({
       ...(opts.dispatcher ? { dispatcher: opts.dispatcher } : {}),
-      maxInFlight: opts.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT,
+      maxInFlight,
       tlsVerify: config.tlsVerify,
       authorization,
     });
+    this.sql = new Mach5SqlClient(config, { maxInFlight, password: pgPassword });
+    this.executors = {
+      http: this.http,
+      sql: this.sql,
+      warehouseOf: (endpoint) => warehouseForEndpoint(this.config, endpoint, this.endpointWarehouses),
+    };
     this.sentinels = new SentinelProbe(this.http, opts.idField ?? null);
   }
 
@@ -68,18 +88,28 @@ export class Mach5Adapter implements TargetAdapter {
       const { result, warehouseIds } = await prepareMach5(this.http, this.timers, this.config, ctx, created);
       Object.assign(this.warehouseIds, warehouseIds);
       this.prepared = result;
+      for (const [w, url] of Object.entries(result.queryEndpoints)) this.endpointWarehouses.set(url, w);
       return result;
     } finally {
       for (const c of created) this.createdHere.add(c);
     }
   }
 
+  /** Throws a ConfigError naming pg_host for a `type: sql` query when the config has none. */
   compile(query: ResolvedQuery, stream: StreamContext | null): CompiledQuery {
-    return query.type === 'sql' ? compileMach5Sql(query) : compileDsl(query, stream);
+    if (query.type !== 'sql') return compileDsl(query, stream);
+    if (this.config.pg.host === null) {
+      const problem: Problem = { file: this.configFile, line: 0, col: 0, path: 'pg_host',
+        message: `missing: query ${JSON.stringify(query.name)} is type: sql, which Mach5 serves over the PostgreSQL wire `
+          + 'protocol; expected pg_host (with pg_port, pg_user, pg_password_env, pg_dbname as needed)' };
+      throw new ConfigError([problem]);
+    }
+    return compileMach5Sql(query);
   }
 
+  /** DSL: POST to `endpoint`; SQL: the pgwire session of the warehouse that owns `endpoint` (sql.ts). */
   execute(q: CompiledQuery, vars: Vars, endpoint: string, signal: AbortSignal): Promise<QueryResult> {
-    return executeMach5(this.http, q, vars, endpoint, signal);
+    return executeMach5(this.executors, q, vars, endpoint, signal);
   }
 
   /** The §8.3 probe, sent to the first warehouse's query endpoint. */
@@ -99,16 +129,19 @@ export class Mach5Adapter implements TargetAdapter {
     return describeMach5Prepare(this.config, ctx);
   }
 
-  /** Closes keep-alive connections (not part of TargetAdapter). */
-  close(): Promise<void> {
-    return this.http.close();
+  /** Closes keep-alive connections and the PostgreSQL-wire pools. */
+  async close(): Promise<void> {
+    await Promise.all([this.http.close(), this.sql.close()]);
   }
 
   async queryEndpoints(): Promise<Record<string, string>> {
     const out: Record<string, string> = {};
     for (const w of this.config.warehouses) {
       const url = await this.endpointOf(w);
-      if (url !== null) out[w.name] = url;
+      if (url !== null) {
+        out[w.name] = url;
+        this.endpointWarehouses.set(url, w.name);
+      }
     }
     return out;
   }
@@ -142,5 +175,5 @@ export function createMach5Adapter(rawConfig: unknown, opts: Mach5AdapterOptions
   const parsed = parseMach5Config(rawConfig, problems, opts.secrets ?? processSecretSources);
   for (const w of problems.warnings) (opts.logger ?? silentLogger).warn(`${w.path}: ${w.message}`);
   if (problems.errors.length > 0 || parsed === null) throw new ConfigError(problems.errors);
-  return new Mach5Adapter(parsed.config, parsed.authorization, opts);
+  return new Mach5Adapter(parsed.config, parsed.authorization, opts, parsed.pgPassword);
 }

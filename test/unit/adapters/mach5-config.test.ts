@@ -26,9 +26,11 @@ describe('Mach5 target config (SPEC §8.4 table)', () => {
         url: 'https://mach5.example', namespace: 'perf',
         warehouses: [{ name: 'incidentbench-wh', numMediators: 1, numOs: 2, resource: {} }],
         tlsVerify: true, manageNamespace: true, manageWarehouses: true, queryEndpointTemplate: null,
-        pg: { host: null, port: 5432, user: null, dbname: null, passwordEnv: null }, auth: 'none',
+        pg: { host: null, port: 5432, user: null, dbname: null, passwordEnv: null, warehouseOption: '-c warehouse={warehouse}' },
+        auth: 'none',
       },
       authorization: null,
+      pgPassword: null,
     });
   });
 

@@ -45,14 +45,10 @@ describe('Mach5 adapter: execute and probe (SPEC §8.4)', () => {
     assert.deepEqual(await mach5().execute(compiledSearch(), { svc: 'api' }, QE, new AbortController().signal), { ok: true, hits: 0 });
   });
 
-  it('keeps type: sql compilable but answers it as unsupported, without any request', async () => {
-    const adapter = mach5();
-    const q = adapter.compile(SQL_QUERY, null);
+  it('compiles type: sql for the PostgreSQL wire protocol (no HTTP request), and needs pg_host for it', async () => {
+    assert.throws(() => mach5().compile(SQL_QUERY, null), /pg_host: missing/);
+    const q = mach5({ pg_host: 'pg.mach5.test' }).compile(SQL_QUERY, null);
     assert.deepEqual(q.compiled, { language: 'sql', parts: [{ text: SQL_QUERY.sql }] });
-    const r = await adapter.execute(q, {}, QE, new AbortController().signal);
-    assert.equal(r.ok, false);
-    assert.equal(r.errorClass, 'unsupported');
-    assert.match(r.error ?? '', /PostgreSQL wire protocol is not supported/);
     assert.equal(http.calls.length, 0);
   });
 
