@@ -89,6 +89,9 @@ describe('`incidentbench worker --role ingest` processes driven over the control
     await control.send({ type: 'start', t0 });
     assert.deepEqual(await Promise.all([w0.exit, w1.exit]), [0, 0], `${w0.stderr()}\n${w1.stderr()}`);
 
+    // The workers have exited after sending DONE; our reader may still be a fetch behind.
+    const doneBy = Date.now() + 15_000;
+    while (seen.filter((m) => m.type === 'done').length < 2 && Date.now() < doneBy) await new Promise((r) => setTimeout(r, 100));
     const done = seen.filter((m): m is Extract<ControlMessage, { type: 'done' }> => m.type === 'done');
     assert.deepEqual(done.map((d) => d.from).sort(), ['ingest-0', 'ingest-1']);
     const total = { due: 0, acked: 0, failed: 0, missed: 0 };
