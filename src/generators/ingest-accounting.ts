@@ -3,7 +3,7 @@
 // Must not produce, schedule or read clocks: the worker feeds it events and times.
 
 import type { WorkerTotals } from '../control/protocol.js';
-import { emptyIngestTotals, ingestTotalsToBlock, type IngestTotals } from '../metrics/ingest-totals.js';
+import { clearIngestTotals, emptyIngestTotals, ingestTotalsToBlock, type IngestTotals } from '../metrics/ingest-totals.js';
 import type { IngestBlock, LateBlock, ProcBlock, SentinelAck, WorkerSnapshot } from '../metrics/worker-snapshot.js';
 import type { LaneBatch } from './lane-scheduler.js';
 import { laneCount, type StreamSchedule } from './schedule.js';
@@ -27,10 +27,7 @@ export interface SnapshotIdentity {
 }
 
 export class IngestAccounting {
-  private readonly ledger = new DueSecondLedger<IngestTotals>(emptyIngestTotals, (t) => {
-    t.produceDelay.destroy();
-    t.ackLatency.destroy();
-  });
+  private readonly ledger = new DueSecondLedger<IngestTotals>(emptyIngestTotals, clearIngestTotals);
   private readonly sums = { due: 0, produced: 0, acked: 0, failed: 0, missed: 0 };
   private phaseSwitches: number[] = [];
 

@@ -3,24 +3,32 @@
 // counted twice or dropped. Generic over the counters; must not know what they mean.
 
 interface Entry<T> {
-  delta: T;
+  /** Changes not yet published; null when there are none. */
+  delta: T | null;
   published: boolean;
-  dirty: boolean;
 }
+
+/** Deltas kept for reuse: a worker touches only a few seconds at a time. */
+const POOL_MAX = 16;
 
 export class DueSecondLedger<T> {
   private readonly seconds = new Map<number, Entry<T>>();
+  private readonly pool: T[] = [];
 
-  constructor(private readonly make: () => T, private readonly release: (t: T) => void = () => undefined) {}
+  /**
+   * `make` builds empty counters; `clear` empties them in place for reuse (counters hold histograms that are
+   * expensive to allocate every second).
+   */
+  constructor(private readonly make: () => T, private readonly clear: (t: T) => void) {}
 
   /** The not-yet-published counters of `second`, to add to (marks the second changed). */
   touch(second: number): T {
     let e = this.seconds.get(second);
     if (!e) {
-      e = { delta: this.make(), published: false, dirty: false };
+      e = { delta: null, published: false };
       this.seconds.set(second, e);
     }
-    e.dirty = true;
+    e.delta ??= this.pool.pop() ?? this.make();
     return e.delta;
   }
 
@@ -31,43 +39,39 @@ export class DueSecondLedger<T> {
 
   /**
    * Publishes `second`: converts its delta (`main`, also when empty) and the delta of every earlier second
-   * changed since its own publication (`late`), then starts them afresh.
+   * changed since its own publication (`late`), then recycles them.
    */
   publish<B>(second: number, convert: (delta: T, main: boolean) => B): { main: B; late: Record<string, B> } {
-    const mainDelta = this.touch(second);
-    const main = convert(mainDelta, true);
-    this.reset(second);
+    const main = convert(this.touch(second), true);
+    this.done(second);
     const late: Record<string, B> = {};
     for (const [s, e] of this.seconds) {
-      if (s >= second || !e.dirty) continue;
+      if (s >= second || e.delta === null) continue;
       late[String(s)] = convert(e.delta, false);
-      this.reset(s);
+      this.done(s);
     }
     return { main, late };
   }
 
-  private reset(second: number): void {
+  private done(second: number): void {
     const e = this.seconds.get(second)!;
-    this.release(e.delta);
-    e.delta = this.make();
+    if (e.delta !== null) {
+      this.clear(e.delta);
+      if (this.pool.length < POOL_MAX) this.pool.push(e.delta);
+      e.delta = null;
+    }
     e.published = true;
-    e.dirty = false;
   }
 
   /** Seconds holding changes not yet published. */
   get unpublished(): number {
     let n = 0;
-    for (const e of this.seconds.values()) if (e.dirty) n++;
+    for (const e of this.seconds.values()) if (e.delta !== null) n++;
     return n;
   }
 
   /** Forgets published, unchanged seconds before `second` (memory stays flat over long runs). */
   prune(second: number): void {
-    for (const [s, e] of this.seconds) {
-      if (s < second && e.published && !e.dirty) {
-        this.release(e.delta);
-        this.seconds.delete(s);
-      }
-    }
+    for (const [s, e] of this.seconds) if (s < second && e.published && e.delta === null) this.seconds.delete(s);
   }
 }

@@ -94,6 +94,16 @@ export function ingestTotalsToBlock(t: IngestTotals): IngestBlock {
   return block;
 }
 
+/** Empties `t` for reuse without freeing its histograms (see clearQueryTotals). */
+export function clearIngestTotals(t: IngestTotals): void {
+  t.due = t.produced = t.acked = t.failed = t.missed = t.retries = t.targetEps = t.scheduleLagMs = 0;
+  t.produceDelay.reset();
+  t.ackLatency.reset();
+  t.errorClasses.clear();
+  t.byStream.clear();
+  t.sentinels = [];
+}
+
 /** Exact merge of two wire blocks: counters and targets add, histograms add, schedule lag keeps the maximum. */
 export function mergeIngestBlocks(a: IngestBlock, b: IngestBlock): IngestBlock {
   const t = ingestBlockToTotals(a);

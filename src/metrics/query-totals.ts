@@ -140,6 +140,7 @@ export function queryBlockToTotals(block: QueryBlock): QueryTotals {
 export function queryTotalsToBlock(t: QueryTotals): QueryBlock {
   const byQuery = new Map<string, QueryCounters>();
   for (const [name, q] of t.byQuery) {
+    if (q.started + q.ok + q.errors + q.timeouts + q.dropped === 0) continue; // a reused, untouched entry
     byQuery.set(name, {
       started: q.started, ok: q.ok, errors: q.errors, timeouts: q.timeouts, dropped: q.dropped, withHits: q.withHits,
       latency: q.latency.encode(),
@@ -154,10 +155,30 @@ export function queryTotalsToBlock(t: QueryTotals): QueryBlock {
   if (!t.page.isEmpty) block.page = t.page.encode();
   if (t.byCategory.size > 0) {
     const byCategory = new Map<string, CategoryCounters>();
-    for (const [name, c] of t.byCategory) byCategory.set(name, { ok: c.ok, errors: c.errors, latency: c.latency.encode() });
-    block.byCategory = mapToRecord(byCategory);
+    for (const [name, c] of t.byCategory) {
+      if (c.ok + c.errors > 0) byCategory.set(name, { ok: c.ok, errors: c.errors, latency: c.latency.encode() });
+    }
+    if (byCategory.size > 0) block.byCategory = mapToRecord(byCategory);
   }
   return block;
+}
+
+/**
+ * Empties `t` for reuse without freeing its histograms (allocating hdr histograms every second is what costs:
+ * ~94 KB each). Per-query and per-category entries stay, zeroed; the wire form leaves zeroed entries out.
+ */
+export function clearQueryTotals(t: QueryTotals): void {
+  t.due = t.started = t.ok = t.errors = t.timeouts = t.dropped = t.targetQps = 0;
+  for (const h of [t.latency, t.errorLatency, t.serviceTime, t.timerLateness, t.page]) h.reset();
+  for (const q of t.byQuery.values()) {
+    q.started = q.ok = q.errors = q.timeouts = q.dropped = q.withHits = 0;
+    q.latency.reset();
+  }
+  for (const c of t.byCategory.values()) {
+    c.ok = c.errors = 0;
+    c.latency.reset();
+  }
+  t.errorClasses.clear();
 }
 
 /** Exact merge of two wire blocks: counters and targets add, histograms add, per-query/category maps union. */

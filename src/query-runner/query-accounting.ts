@@ -5,7 +5,7 @@
 import type { WorkerTotals } from '../control/protocol.js';
 import { DueSecondLedger } from '../metrics/due-second-ledger.js';
 import { Hist } from '../metrics/hist.js';
-import { emptyQueryTotals, queryTotalsToBlock, type QueryNameTotals, type QueryTotals } from '../metrics/query-totals.js';
+import { clearQueryTotals, emptyQueryTotals, queryTotalsToBlock, type QueryNameTotals, type QueryTotals } from '../metrics/query-totals.js';
 import type { LateBlock, ProcBlock, QueryBlock, WorkerSnapshot } from '../metrics/worker-snapshot.js';
 
 export type Outcome =
@@ -20,14 +20,8 @@ export interface QueryIdentity {
   group: string;
 }
 
-function release(t: QueryTotals): void {
-  for (const h of [t.latency, t.errorLatency, t.serviceTime, t.timerLateness, t.page]) h.destroy();
-  for (const q of t.byQuery.values()) q.latency.destroy();
-  for (const c of t.byCategory.values()) c.latency.destroy();
-}
-
 export class QueryAccounting {
-  private readonly ledger = new DueSecondLedger<QueryTotals>(emptyQueryTotals, release);
+  private readonly ledger = new DueSecondLedger<QueryTotals>(emptyQueryTotals, clearQueryTotals);
   private readonly sums = { due: 0, started: 0, ok: 0, errors: 0, timeouts: 0, dropped: 0 };
 
   constructor(
