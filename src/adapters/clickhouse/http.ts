@@ -1,7 +1,8 @@
 // SQL over ClickHouse's HTTP interface: one undici keep-alive Agent sized for max_in_flight (or an injected dispatcher,
 // e.g. MockAgent), user/password headers, database and settings as URL parameters. Must not interpret answers.
 
-import { Agent, request, type Dispatcher } from 'undici';
+import { request, type Dispatcher } from 'undici';
+import { TargetDispatcher } from '../target-dispatcher.js';
 
 export interface ClickHouseHttpOptions {
   /** Send through this dispatcher (tests: MockAgent) instead of an own keep-alive Agent. */
@@ -24,12 +25,13 @@ export interface HttpAnswer {
 export type UrlSettings = Readonly<Record<string, string | number>>;
 
 export const DEFAULT_MAX_IN_FLIGHT = 64;
-const KEEP_ALIVE_MS = 30_000;
 
 export class ClickHouseHttp {
-  private agent: Agent | null = null;
+  private readonly pool: TargetDispatcher;
 
-  constructor(private readonly o: ClickHouseHttpOptions) {}
+  constructor(private readonly o: ClickHouseHttpOptions) {
+    this.pool = new TargetDispatcher(o);
+  }
 
   /** The URL a statement is POSTed to: `<base>/?database=…&<settings>`. */
   urlFor(baseUrl: string, settings: UrlSettings = {}): string {
@@ -48,26 +50,13 @@ export class ClickHouseHttp {
       headers,
       body: sql,
       signal: signal ?? null,
-      dispatcher: this.dispatcher(),
+      dispatcher: this.pool.get(),
     });
     const text = await res.body.text();
     return { status: res.statusCode, text };
   }
 
-  /** Closes the own Agent's keep-alive sockets (an injected dispatcher is left to its owner). */
-  async close(): Promise<void> {
-    const a = this.agent;
-    this.agent = null;
-    if (a) await a.close();
-  }
-
-  private dispatcher(): Dispatcher {
-    if (this.o.dispatcher) return this.o.dispatcher;
-    this.agent ??= new Agent({
-      connections: Math.max(1, this.o.maxInFlight),
-      keepAliveTimeout: KEEP_ALIVE_MS,
-      connect: { rejectUnauthorized: this.o.tlsVerify },
-    });
-    return this.agent;
+  close(): Promise<void> {
+    return this.pool.close();
   }
 }

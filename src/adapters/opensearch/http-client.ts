@@ -1,7 +1,8 @@
 // JSON over HTTP for the search-family adapters: one undici keep-alive Agent sized for max_in_flight (or an
 // injected dispatcher, e.g. MockAgent), auth header, transport-failure classes. Must not interpret bodies.
 
-import { Agent, request, type Dispatcher } from 'undici';
+import { request, type Dispatcher } from 'undici';
+import { TargetDispatcher } from '../target-dispatcher.js';
 import { TargetError } from '../../core/errors.js';
 import { ERROR_CLASSES } from '../types.js';
 
@@ -23,13 +24,14 @@ export interface HttpClientOptions {
 }
 
 export const DEFAULT_MAX_IN_FLIGHT = 64;
-const KEEP_ALIVE_MS = 30_000;
 const ERROR_BODY_CHARS = 300;
 
 export class SearchHttpClient {
-  private agent: Agent | null = null;
+  private readonly pool: TargetDispatcher;
 
-  constructor(private readonly o: HttpClientOptions) {}
+  constructor(private readonly o: HttpClientOptions) {
+    this.pool = new TargetDispatcher(o);
+  }
 
   /** Sends one request with an optional JSON body; resolves with any status, rejects only on transport failure. */
   async send(method: HttpMethod, url: string, body?: unknown, signal?: AbortSignal): Promise<HttpResponse> {
@@ -41,27 +43,14 @@ export class SearchHttpClient {
       headers,
       body: body === undefined ? null : JSON.stringify(body),
       signal: signal ?? null,
-      dispatcher: this.dispatcher(),
+      dispatcher: this.pool.get(),
     });
     const text = await res.body.text();
     return { status: res.statusCode, text };
   }
 
-  /** Closes the own Agent's keep-alive sockets (an injected dispatcher is left to its owner). */
-  async close(): Promise<void> {
-    const a = this.agent;
-    this.agent = null;
-    if (a) await a.close();
-  }
-
-  private dispatcher(): Dispatcher {
-    if (this.o.dispatcher) return this.o.dispatcher;
-    this.agent ??= new Agent({
-      connections: Math.max(1, this.o.maxInFlight),
-      keepAliveTimeout: KEEP_ALIVE_MS,
-      connect: { rejectUnauthorized: this.o.tlsVerify },
-    });
-    return this.agent;
+  close(): Promise<void> {
+    return this.pool.close();
   }
 }
 
