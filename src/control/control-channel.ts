@@ -3,6 +3,8 @@
 // lives in kafka-control-channel.ts. Must not interpret messages.
 
 import type { Clock } from '../core/clock.js';
+import { RunError } from '../core/errors.js';
+import type { Timers } from '../core/timers.js';
 import type { ControlMessage, Outgoing } from './protocol.js';
 
 export type ControlHandler = (msg: ControlMessage, receivedAt: number) => void;
@@ -48,4 +50,31 @@ export class InMemoryControlBus {
   get messages(): readonly ControlMessage[] {
     return this.log;
   }
+}
+
+/**
+ * The first message (replayed or new) of `type`, or a RunError after `timeoutMs`. Unsubscribes either way; safe
+ * when the message is replayed synchronously during subscribe.
+ */
+export function waitForMessage<T extends ControlMessage['type']>(channel: ControlChannel, type: T, timers: Timers,
+  timeoutMs: number, timeoutMessage: string): Promise<Extract<ControlMessage, { type: T }>> {
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    let off: (() => void) | null = null;
+    const finish = () => {
+      settled = true;
+      timer.cancel();
+      off?.();
+    };
+    const timer = timers.after(timeoutMs, () => {
+      finish();
+      reject(new RunError(timeoutMessage));
+    });
+    off = channel.subscribe((m) => {
+      if (settled || m.type !== type) return;
+      finish();
+      resolve(m as Extract<ControlMessage, { type: T }>);
+    });
+    if (settled) off();
+  });
 }

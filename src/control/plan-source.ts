@@ -9,6 +9,7 @@ import { createKafka } from '../kafka/client-factory.js';
 import type { KafkaSettings } from '../kafka/kafka-config.js';
 import { planHash } from '../scenario/plan.js';
 import type { RunPlan } from '../scenario/plan-types.js';
+import { waitForMessage } from './control-channel.js';
 import { KafkaControlChannel } from './kafka-control-channel.js';
 
 export interface LoadedPlan {
@@ -38,18 +39,11 @@ export async function planFromControlTopic(run: string, kafka: KafkaSettings, ti
     { run, runId: '', from: 'worker-join', clock: timers.clock }, logger);
   try {
     await channel.start();
-    return await new Promise<LoadedPlan>((resolve, reject) => {
-      const timer = timers.after(timeoutS * 1000, () =>
-        reject(new RunError(`no plan for run ${run} on ib.${run}.control within ${timeoutS} s (is the coordinator running?)`)));
-      const off = channel.subscribe((m) => {
-        if (m.type !== 'plan') return;
-        timer.cancel();
-        off();
-        const hash = planHash(m.plan);
-        if (hash !== m.planHash) reject(new RunError(`the plan message of run ${run} does not match its own hash`));
-        else resolve({ plan: m.plan, planHash: hash });
-      });
-    });
+    const m = await waitForMessage(channel, 'plan', timers, timeoutS * 1000,
+      `no plan for run ${run} on ib.${run}.control within ${timeoutS} s (is the coordinator running?)`);
+    const hash = planHash(m.plan);
+    if (hash !== m.planHash) throw new RunError(`the plan message of run ${run} does not match its own hash`);
+    return { plan: m.plan, planHash: hash };
   } finally {
     await channel.stop().catch(() => undefined);
   }

@@ -16,6 +16,7 @@ import type { WorkerSnapshot } from '../metrics/worker-snapshot.js';
 import { QueryWorker } from '../query-runner/query-worker.js';
 import { SessionWorker, sessionOf } from '../query-runner/session-worker.js';
 import type { RunPlan } from '../scenario/plan-types.js';
+import { waitForMessage } from './control-channel.js';
 import { KafkaControlChannel } from './kafka-control-channel.js';
 import { workerId, type WorkerTotals } from './protocol.js';
 import { WorkerSession } from './worker-session.js';
@@ -64,17 +65,9 @@ export async function runQueryRole(o: QueryRoleOptions): Promise<WorkerTotals> {
     await control.start();
     await metrics.connect();
     await session.hello();
-    const prepared = await new Promise<PrepareResult>((resolve, reject) => {
-      const timeoutS = o.preparedTimeoutS ?? o.plan.harness.readyTimeoutS;
-      const timer = o.timers.after(timeoutS * 1000, () =>
-        reject(new RunError(`no "prepared" message from the coordinator within ${timeoutS} s`)));
-      const off = control.subscribe((m) => {
-        if (m.type !== 'prepared') return;
-        timer.cancel();
-        off();
-        resolve(m.prepareResult as PrepareResult);
-      });
-    });
+    const timeoutS = o.preparedTimeoutS ?? o.plan.harness.readyTimeoutS;
+    const prepared = (await waitForMessage(control, 'prepared', o.timers, timeoutS * 1000,
+      `no "prepared" message from the coordinator within ${timeoutS} s`)).prepareResult as PrepareResult;
     const workerOpts = {
       plan: o.plan, group: o.group, index: o.index, adapter: o.adapter, endpoint: endpointFor(o.plan, o.group, prepared),
       timers: o.timers, logger,

@@ -148,3 +148,21 @@ describe('start time', () => {
     assert.equal(startTime(T + 999, 5000), T + 6000);
   });
 });
+
+describe('waitForMessage', () => {
+  it('resolves with a message replayed during subscribe, and with one sent later; times out naming the wait', async () => {
+    const { waitForMessage } = await import('../../../src/control/control-channel.js');
+    const timers = new ManualTimers(T);
+    const bus = new InMemoryControlBus();
+    const coord = bus.endpoint({ run: 'r', runId: 'id', from: 'coordinator', clock: timers.clock });
+    await coord.send({ type: 'start', t0: T + 5000 });
+    const replayed = await waitForMessage(coord, 'start', timers, 1000, 'no start');
+    assert.equal(replayed.t0, T + 5000);
+    const later = waitForMessage(coord, 'abort', timers, 1000, 'no abort');
+    await coord.send({ type: 'abort', reason: 'x' });
+    assert.equal((await later).reason, 'x');
+    const never = waitForMessage(coord, 'prepared', timers, 1000, 'no prepared within 1 s');
+    timers.advance(1000);
+    await assert.rejects(never, { code: 'IB_RUN', message: 'no prepared within 1 s' });
+  });
+});
