@@ -58,7 +58,8 @@ export class RunAggregation {
   readonly agg: RunAggregator;
   private readonly signals: LiveSignals;
   private readonly liveness: WorkerLiveness;
-  private readonly ready = { ingest: 0, query: 0 };
+  /** Workers that said ready, by id (a repeated `ready` counts once). */
+  private readonly readyIds = new Map<string, 'ingest' | 'query'>();
   private readonly expected: { ingest: number; query: number };
   private livenessTimer: TimerHandle | null = null;
   private lagPoller: LagPoller | null = null;
@@ -108,8 +109,8 @@ export class RunAggregation {
       if (message.type === 'done') this.liveness.finished(message.from);
       if (message.type === 'fail') this.liveness.failed(message.from, message.error);
     }
-    if (message.type === 'ready') {
-      this.ready[message.role]++;
+    if (message.type === 'ready' && !this.readyIds.has(message.from)) {
+      this.readyIds.set(message.from, message.role);
       this.publishState();
     }
   }
@@ -243,7 +244,9 @@ export class RunAggregation {
 
   private stateBody(reason?: string): LiveBody {
     const t0 = this.agg.t0Ms;
-    return { kind: 'state', stage: this.stage, ready: { ...this.ready }, expected: { ...this.expected },
+    const ready = { ingest: 0, query: 0 };
+    for (const role of this.readyIds.values()) ready[role]++;
+    return { kind: 'state', stage: this.stage, ready, expected: { ...this.expected },
       ...(reason ? { reason } : {}), ...(t0 !== null ? { t0, durationS: this.o.plan.totals.durationS } : {}) };
   }
 

@@ -3,7 +3,7 @@
 // report rebuilt from snapshots.jsonl and from the topics equals the live result. Must not depend on timings.
 
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -25,6 +25,8 @@ import { startTestKafka, type TestKafka } from '../../support/test-kafka/index.j
 import { miniPlan } from '../../support/mini-plan.js';
 import { captureLog, testClient } from '../kafka/support.js';
 import { kafkaSettingsFromEnv } from '../../../src/kafka/kafka-config.js';
+import type { RunJson } from '../../../src/stream-agg/run-result-types.js';
+import { runCli } from '../../support/run-cli.js';
 
 function enc(ms: number, n: number): string {
   const h = new Hist();
@@ -140,6 +142,8 @@ describe('coordinator aggregation against the test Kafka (SPEC §10.2–10.3, §
     await producer.disconnect();
 
     // The live result.
+    assert.deepEqual(result.run.validity_violations.map((v) => `${v.name}: ${v.message}`), [
+      'minimum duration: baseline 3 s, overlap 3 s, recovery 3 s < 30 s']);
     assert.equal(result.phases.length, 3);
     assert.equal(result.scorecard.baseline_p99_ms !== null && Math.abs(result.scorecard.baseline_p99_ms - 20) < 0.05, true);
     assert.equal(result.scorecard.overlap_p99_ms !== null && Math.abs(result.scorecard.overlap_p99_ms - 200) < 0.3, true);
@@ -177,5 +181,20 @@ describe('coordinator aggregation against the test Kafka (SPEC §10.2–10.3, §
     assert.ok(live.some((m) => m.kind === 'state' && m.stage === 'running'));
     const last = live.filter((m) => m.kind === 'summary');
     assert.equal(last.length, 1);
+
+    // `incidentbench report <dir>` twice: the same run.json apart from the generation time (SPEC §13.1).
+    writeFileSync(join(dir, 'plan.json'), JSON.stringify(plan));
+    const renders = [join(dir, 'r1'), join(dir, 'r2')].map((out) => {
+      const r = runCli(['report', dir, '--out', out]);
+      assert.equal(r.code, 2, r.stderr); // invalid: 3 s phases are below the 30 s minimum (not a scaled run)
+      assert.match(r.stdout, /INVALID \(minimum duration\)/);
+      const doc = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')) as RunJson;
+      assert.ok(readFileSync(join(out, 'report.html'), 'utf8').startsWith('<!DOCTYPE html>'));
+      assert.equal(readFileSync(join(out, 'timeseries.csv'), 'utf8').split('\n')[0], doc.timeseries.columns.join(','));
+      return doc;
+    });
+    const strip = (d: RunJson) => ({ ...d, generated_at: '', incidentbench_version: '' });
+    assert.deepEqual(strip(renders[0]!), strip(renders[1]!));
+    assert.deepEqual(strip(renders[0]!), strip(result));
   });
 });
