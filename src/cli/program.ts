@@ -3,8 +3,11 @@
 
 import { Command } from 'commander';
 import { VERSION } from '../core/version.js';
+import { registerCompare } from './commands/compare.js';
 import { registerGenerate } from './commands/generate.js';
+import { registerMetrics } from './commands/metrics.js';
 import { registerPlan } from './commands/plan.js';
+import { registerReport } from './commands/report.js';
 import { registerTargetCommands } from './commands/target-commands.js';
 import { registerValidate } from './commands/validate.js';
 import { registerVersion } from './commands/version.js';
@@ -21,6 +24,9 @@ export function createProgram(): Command {
   registerGenerate(program);
   registerTargetCommands(program);
   registerWorker(program);
+  registerMetrics(program);
+  registerReport(program);
+  registerCompare(program);
   registerVersion(program);
   return program;
 }

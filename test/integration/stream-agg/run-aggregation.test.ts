@@ -27,6 +27,9 @@ import { captureLog, testClient } from '../kafka/support.js';
 import { kafkaSettingsFromEnv } from '../../../src/kafka/kafka-config.js';
 import type { RunJson } from '../../../src/stream-agg/run-result-types.js';
 import { runCli } from '../../support/run-cli.js';
+import { validateRunJson } from '../../../src/report/run-json-schema.js';
+
+const GEN = '2026-11-27T00:00:00.000Z';
 
 function enc(ms: number, n: number): string {
   const h = new Hist();
@@ -137,7 +140,7 @@ describe('coordinator aggregation against the test Kafka (SPEC §10.2–10.3, §
     ctl({ type: 'done', from: 'query-0', totals: {} });
     const drained = await aggregation.drain();
     assert.equal(drained.drained, true, 'the backlog drains to 0 after the target consumed it');
-    const result = await aggregation.finish({ generatedAt: 'G' });
+    const result = await aggregation.finish({ generatedAt: GEN });
     await aggregation.publishSummary(result, dir);
     await producer.disconnect();
 
@@ -156,19 +159,21 @@ describe('coordinator aggregation against the test Kafka (SPEC §10.2–10.3, §
     assert.equal(result.validity.find((c) => c.rule === 'worker_completeness')?.status, 'pass');
     assert.equal(result.validity.find((c) => c.rule === 'kafka_healthy')?.status, 'pass');
 
+    assert.deepEqual(validateRunJson(JSON.parse(JSON.stringify(result))), [], 'run.json follows docs/run-json.schema.json');
+
     // snapshots.jsonl holds every kind of record.
     const lines = readFileSync(join(dir, 'snapshots.jsonl'), 'utf8').split('\n').filter((l) => l !== '');
     const kinds = new Set(lines.map((l) => (JSON.parse(l) as { kind: string }).kind));
     assert.deepEqual([...kinds].sort(), ['control', 'freshness', 'lag', 'worker']);
 
     // Rebuilt from snapshots.jsonl: identical.
-    assert.deepEqual(rebuildRun(plan, lines, { version: '0.0.0-test', generatedAt: 'G' }), result);
+    assert.deepEqual(rebuildRun(plan, lines, { version: '0.0.0-test', generatedAt: GEN }), result);
 
     // Rebuilt from the topics: identical.
     const settings = kafkaSettingsFromEnv({}, { bootstrap: kafka.bootstrap, connectTimeoutMs: 5000 });
     const fromKafka = await readRunFromKafka(settings, run, logger, systemTimers, 30);
     assert.equal(fromKafka.malformed.count, 0);
-    assert.deepEqual(buildRunResult(fromKafka.plan, aggregateRecords(fromKafka.plan, fromKafka.records), { version: '0.0.0-test', generatedAt: 'G' }), result);
+    assert.deepEqual(buildRunResult(fromKafka.plan, aggregateRecords(fromKafka.plan, fromKafka.records), { version: '0.0.0-test', generatedAt: GEN }), result);
 
     // The live topic: states, a point per closed second, then the summary.
     const live = (await readTopicToEnd(settings, run, plan.kafka.topics.live, logger, systemTimers, 30_000)).map((m) => {
