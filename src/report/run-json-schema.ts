@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { show, type PathSegment } from '../scenario/problems.js';
 import { closestName, didYouMean } from '../scenario/suggest.js';
+import { pointerToPath, valueAt } from '../scenario/json-pointer.js';
 
 /** Where the schema lives: `docs/` at the package root (dist/src/report → ../../../docs; "files" ships docs). */
 export const RUN_JSON_SCHEMA_URL = new URL('../../../docs/run-json.schema.json', import.meta.url);
@@ -175,30 +176,3 @@ function expectedOf(sub: unknown, root: JsonObject): string {
   return '';
 }
 
-/** Turns ajv's JSON pointer into path segments; numbers where the document has an array. */
-function pointerToPath(root: unknown, pointer: string): PathSegment[] {
-  if (pointer === '') return [];
-  const out: PathSegment[] = [];
-  let node: unknown = root;
-  for (const raw of pointer.slice(1).split('/')) {
-    const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
-    if (Array.isArray(node)) {
-      const i = Number(key);
-      out.push(i);
-      node = node[i];
-    } else {
-      out.push(key);
-      node = node !== null && typeof node === 'object' ? (node as JsonObject)[key] : undefined;
-    }
-  }
-  return out;
-}
-
-function valueAt(root: unknown, path: readonly PathSegment[]): unknown {
-  let node: unknown = root;
-  for (const seg of path) {
-    if (node === null || typeof node !== 'object') return undefined;
-    node = (node as Record<string | number, unknown>)[seg];
-  }
-  return node;
-}

@@ -6,6 +6,7 @@ import type { TSchema } from '@sinclair/typebox';
 import type { DocPath, PathSegment, ProblemSink } from './problems.js';
 import { show } from './problems.js';
 import { closestName, didYouMean, oneOf } from './suggest.js';
+import { pointerToPath, valueAt } from './json-pointer.js';
 
 const PATTERN_TEXT: Record<string, string> = {
   '^[a-z0-9-]+$': 'lowercase letters, digits and "-"',
@@ -126,29 +127,3 @@ function describe(v: unknown): string {
   return show(v);
 }
 
-function pointerToPath(root: unknown, pointer: string): PathSegment[] {
-  if (!pointer) return [];
-  const out: PathSegment[] = [];
-  let node: unknown = root;
-  for (const raw of pointer.slice(1).split('/')) {
-    const seg = raw.replace(/~1/g, '/').replace(/~0/g, '~');
-    if (Array.isArray(node)) {
-      const i = Number(seg);
-      out.push(i);
-      node = node[i];
-    } else {
-      out.push(seg);
-      node = node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[seg] : undefined;
-    }
-  }
-  return out;
-}
-
-function valueAt(root: unknown, path: readonly PathSegment[]): unknown {
-  let node: unknown = root;
-  for (const seg of path) {
-    if (node === null || typeof node !== 'object') return undefined;
-    node = (node as Record<string | number, unknown>)[seg];
-  }
-  return node;
-}

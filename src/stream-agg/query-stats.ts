@@ -3,14 +3,10 @@
 
 import { Hist } from '../metrics/hist.js';
 import type { RunAggregator } from './run-aggregator.js';
+import type { QueryCountsSecond } from './second-bucket.js';
 
-export interface QueryStats {
+export interface QueryStats extends QueryCountsSecond {
   due: number;
-  started: number;
-  ok: number;
-  errors: number;
-  timeouts: number;
-  dropped: number;
   /** ok latencies, µs. */
   latency: Hist;
   errorClasses: Map<string, number>;

@@ -36,13 +36,17 @@ export interface PercentilePoint {
   ms: number;
 }
 
-export interface PhaseQueryJson {
+/** Query counters against their target (arrivals), shared by phases, groups and workers. */
+export interface QueryCountsJson {
   target: number;
   started: number;
   ok: number;
   errors: number;
   timeouts: number;
   dropped: number;
+}
+
+export interface PhaseQueryJson extends QueryCountsJson {
   p50_ms: number | null;
   p95_ms: number | null;
   p99_ms: number | null;
@@ -90,14 +94,8 @@ export interface CategoryJson {
   p99_ms: number | null;
 }
 
-export interface QueryGroupJson {
+export interface QueryGroupJson extends QueryCountsJson {
   workers: number;
-  target: number;
-  started: number;
-  ok: number;
-  errors: number;
-  timeouts: number;
-  dropped: number;
   baseline_p99_ms: number | null;
   overlap_p99_ms: number | null;
   p99_ratio: number | null;
@@ -118,7 +116,7 @@ export interface WorkerJson {
   lost: boolean;
   failed: string | null;
   ingest?: { target: number; acked: number; failed: number; missed: number; achieved_ratio: number | null };
-  query?: { target: number; started: number; ok: number; errors: number; timeouts: number; dropped: number; achieved_ratio: number | null };
+  query?: QueryCountsJson & { achieved_ratio: number | null };
 }
 
 export interface FreshnessStatsJson {

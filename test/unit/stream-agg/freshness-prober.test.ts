@@ -8,6 +8,7 @@ import { ManualTimers } from '../../../src/core/timers.js';
 import { sentinelId } from '../../../src/generators/sentinels.js';
 import { CENSOR_AFTER_MS, FreshnessProber, type ProbeFailure, type ReportedSentinel } from '../../../src/stream-agg/freshness-prober.js';
 import type { FreshnessRecord } from '../../../src/stream-agg/records.js';
+import { deferred, pass as passInSteps, settle } from '../../support/deferred.js';
 
 const T0 = 1_700_000_000_000;
 const RUN_ID = 'abcdef0123456789';
@@ -25,31 +26,8 @@ function ack(n: number, over: Partial<ReportedSentinel> = {}): ReportedSentinel 
   return { stream: 'events', worker: 'ingest-0', n, scheduledAt: T0 - 40 + n, ackedAt: T0 - 20 + n, ...over };
 }
 
-interface Deferred<T> {
-  promise: Promise<T>;
-  resolve: (v: T) => void;
-  reject: (e: unknown) => void;
-}
-
-function deferred<T>(): Deferred<T> {
-  let resolve!: (v: T) => void;
-  let reject!: (e: unknown) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-}
-
-const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
-
 /** Advances in 250 ms steps (one probe tick each), letting answers land between ticks. */
-async function pass(timers: ManualTimers, ms: number): Promise<void> {
-  for (let left = ms; left > 0; left -= 250) {
-    timers.advance(Math.min(250, left));
-    await settle();
-  }
-}
+const pass = (timers: ManualTimers, ms: number): Promise<void> => passInSteps(timers, ms, 250);
 
 /** A target whose probe answers come from `answer(ids, callIndex)`; every call is recorded with its clock time. */
 function setup(answer: (ids: string[], call: number) => Promise<Set<string>>, streams = ['events']) {

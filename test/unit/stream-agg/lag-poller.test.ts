@@ -10,6 +10,7 @@ import { LAG_READ_DELAY_MS, LagPoller, type DrainResult, type LagReadingFailure 
 import { lagSourceFor, type LagSource } from '../../../src/stream-agg/lag-source.js';
 import type { LagRecord } from '../../../src/stream-agg/records.js';
 import { readStartOffsets } from '../../../src/stream-agg/start-offsets.js';
+import { deferred, settle, pass } from '../../support/deferred.js';
 
 /** An admin answering from tables: end offsets per topic, commits per group and topic (-1 = none). */
 class FakeAdmin implements OffsetAdmin {
@@ -38,33 +39,6 @@ class FakeAdmin implements OffsetAdmin {
   commit(group: string, topic: string, offsets: number[]): void {
     if (!this.commits.has(group)) this.commits.set(group, new Map());
     this.commits.get(group)!.set(topic, offsets);
-  }
-}
-
-interface Deferred<T> {
-  promise: Promise<T>;
-  resolve: (v: T) => void;
-  reject: (e: unknown) => void;
-}
-
-function deferred<T>(): Deferred<T> {
-  let resolve!: (v: T) => void;
-  let reject!: (e: unknown) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-}
-
-/** Lets every settled promise run its handlers (no time passes on the manual clock). */
-const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
-
-/** Advances the manual clock in steps of at most 100 ms, letting answers land between steps (as real time would). */
-async function pass(timers: ManualTimers, ms: number): Promise<void> {
-  for (let left = ms; left > 0; left -= 100) {
-    timers.advance(Math.min(100, left));
-    await settle();
   }
 }
 

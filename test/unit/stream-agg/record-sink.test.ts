@@ -13,24 +13,7 @@ import type { LiveMessage } from '../../../src/stream-agg/live-types.js';
 import { COORDINATOR_KEY, metricsTopicPublisher, RecordSink, SNAPSHOTS_FILE, type RecordSinkFailure } from '../../../src/stream-agg/record-sink.js';
 import { parseRecordLine, type RawRecord } from '../../../src/stream-agg/records.js';
 import { ingestSnapshot } from '../metrics/snapshot-fixtures.js';
-
-interface Deferred<T> {
-  promise: Promise<T>;
-  resolve: (v: T) => void;
-  reject: (e: unknown) => void;
-}
-
-function deferred<T>(): Deferred<T> {
-  let resolve!: (v: T) => void;
-  let reject!: (e: unknown) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-}
-
-const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+import { deferred, settle } from '../../support/deferred.js';
 
 const lag: RawRecord = { kind: 'lag', second: 1_700_000_001, at: 1_700_000_001_010, lag: 1250, endOffsets: 52_000, committed: 50_750 };
 const fresh: RawRecord = { kind: 'freshness', n: 17, scheduledAt: 1_700_000_000_100, ackedAt: 1_700_000_000_123, foundAt: null, worker: 'ingest-0' };
