@@ -2,6 +2,7 @@
 // JSON object on the last line (SPEC §18). Must not judge the figures; each bench prints its own table.
 
 const BENCHES: Record<string, () => Promise<(args: string[]) => Promise<Record<string, unknown>>>> = {
+  aggregator: async () => (await import('./aggregator.js')).runAggregatorBench,
   generator: async () => (await import('./generator.js')).runGeneratorBench,
   ingest: async () => (await import('./ingest.js')).runIngestBench,
   'query-timer': async () => (await import('./query-timer.js')).runQueryTimerBench,

@@ -10,6 +10,7 @@ import type { Derived } from './derived-metrics.js';
 import type { PhaseTiming } from './phase-timing.js';
 import type { FreshnessJson } from './run-result-types.js';
 import { baselineStability } from './baseline-stability.js';
+import { longestStreak } from './streak.js';
 import { errorRate, ingestStats } from './query-stats.js';
 import type { RuleResult, ValidityCheck, Violation, Warning } from './verdict-types.js';
 import type { WorkerSaturation } from './saturation.js';
@@ -154,16 +155,13 @@ export function judgeValidity(x: ValidityInputs): ValidityResult {
   // Kafka healthy.
   if (!x.ingesting) add({ rule: 'kafka_healthy', name: 'Kafka healthy', status: 'not_applicable', detail: 'query-only scenario' });
   else {
-    let run = 0;
-    let longest = 0;
-    let total = 0;
+    const failed: boolean[] = [];
     for (let s = timeline.startS; s < timeline.endS; s++) {
       const i = agg.bucket(s)?.ingest;
-      const failed = !!i && i.due > 0 && i.acked === 0;
-      if (failed) total++;
-      run = failed ? run + 1 : 0;
-      longest = Math.max(longest, run);
+      failed.push(!!i && i.due > 0 && i.acked === 0);
     }
+    const total = failed.filter(Boolean).length;
+    const longest = longestStreak(failed).length;
     add({ rule: 'kafka_healthy', name: 'Kafka healthy', status: longest >= FAILING_STREAK_S ? 'fail' : 'pass',
       detail: `${total} Kafka-failed second(s), longest streak ${longest} s (limit ${FAILING_STREAK_S})` });
   }
