@@ -31,7 +31,7 @@ export type ControlMessage =
   | (Envelope<'start'> & { t0: number })
   | (Envelope<'heartbeat'>)
   | (Envelope<'done'> & { totals: WorkerTotals })
-  | (Envelope<'abort'> & { reason: string })
+  | (Envelope<'abort'> & { reason: string; /** (ext) the run failed (exit 1), not interrupted (exit 130). */ fatal?: boolean })
   | (Envelope<'fail'> & { error: string });
 
 export type ControlType = ControlMessage['type'];

@@ -18,7 +18,7 @@ export interface WorkerControlState {
 export class ControlLog {
   t0Ms: number | null = null;
   /** The first abort's reason and sender. */
-  abort: { reason: string; from: string; at: number } | null = null;
+  abort: { reason: string; from: string; at: number; fatal: boolean } | null = null;
   /** Receive time of the last control message (coordinator clock). */
   lastReceivedAt: number | null = null;
   readonly workers = new Map<string, WorkerControlState>();
@@ -30,7 +30,7 @@ export class ControlLog {
         if (this.t0Ms === null) this.t0Ms = rec.t0;
         return;
       case 'abort':
-        if (this.abort === null) this.abort = { reason: rec.reason, from: rec.from, at: rec.receivedAt };
+        if (this.abort === null) this.abort = { reason: rec.reason, from: rec.from, at: rec.receivedAt, fatal: rec.fatal === true };
         return;
       case 'plan':
       case 'prepared':

@@ -43,6 +43,8 @@ export interface RunAggregationOptions {
   timers: Timers;
   logger: Logger;
   version: string;
+  /** Called with every live message as it is published (the local run's progress line and TUI). */
+  onLive?: (message: LiveMessage) => void;
 }
 
 export interface AggregationStats {
@@ -145,11 +147,11 @@ export class RunAggregation {
 
   /** The final RunSummary (SPEC §10.3) and the last RunState; then closes the producers. */
   async publishSummary(run: RunJson, reportDir: string | null): Promise<void> {
-    await this.live.publish({ kind: 'summary', valid: run.run.valid, comparable: run.run.comparable, exitCode: run.run.exit_code,
+    await this.publishLive({ kind: 'summary', valid: run.run.valid, comparable: run.run.comparable, exitCode: run.run.exit_code,
       scorecard: run.scorecard, violations: run.run.validity_violations, warnings: run.run.warnings, thresholds: run.thresholds,
       rules: run.rules, reportDir });
     this.stage = run.run.exit_code === EXIT.failed ? 'failed' : 'done';
-    await this.live.publish(this.stateBody(run.run.exit_code === EXIT.failed ? run.run.validity_violations[0]?.message : undefined));
+    await this.publishLive(this.stateBody(run.run.exit_code === EXIT.failed ? run.run.validity_violations[0]?.message : undefined));
     await this.live.close();
     await Promise.all(this.producers.map((p) => p.disconnect().catch(() => undefined)));
   }
@@ -235,11 +237,24 @@ export class RunAggregation {
 
   private publishPoint(second: number): void {
     const body = this.signals.point(second);
-    void this.live.publish({ kind: 'point', ...body });
+    void this.publishLive({ kind: 'point', ...body });
   }
 
   private publishState(reason?: string): void {
-    void this.live.publish(this.stateBody(reason));
+    void this.publishLive(this.stateBody(reason));
+  }
+
+  private publishLive(body: LiveBody): Promise<boolean> {
+    const sent = this.live.publish(body);
+    if (this.o.onLive) {
+      const { plan, timers } = this.o;
+      try {
+        this.o.onLive({ v: 1, run: plan.run.name, runId: plan.run.id, at: Math.floor(timers.clock.nowMs()), ...body } as LiveMessage);
+      } catch (err) {
+        this.o.logger.warn('live message observer failed', { error: (err as Error).message });
+      }
+    }
+    return sent;
   }
 
   private stateBody(reason?: string): LiveBody {

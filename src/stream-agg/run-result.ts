@@ -215,10 +215,12 @@ export function buildRunResult(plan: RunPlan, agg: RunAggregator, meta: ResultMe
   }
   if (clamped > 0) validity.warnings.push({ code: 'clamped_values', message: `${clamped} latency value(s) outside 1 µs – 1 h were recorded at the bound` });
 
+  if (meta.failed) validity.violations.unshift({ rule: 'not_aborted', name: 'run failed', message: meta.failed });
   const aborted = agg.control.abort?.reason ?? null;
+  const interrupted = aborted !== null && !agg.control.abort!.fatal;
   const thresholdsFailed = thresholds.some((t) => !t.passed);
-  // SPEC §14 precedence: 130 (interrupted) > 1 (failed) > 2 (invalid) > 3 (thresholds) > 0.
-  const exit = aborted !== null ? EXIT.interrupted : meta.failed ? EXIT.failed : !validity.valid ? EXIT.invalid
+  // SPEC §14 precedence: 130 (interrupted) > 1 (failed: a fatal abort or a failure the caller saw) > 2 > 3 > 0.
+  const exit = interrupted ? EXIT.interrupted : meta.failed || agg.control.abort?.fatal ? EXIT.failed : !validity.valid ? EXIT.invalid
     : thresholdsFailed ? EXIT.thresholds : EXIT.ok;
   const endMs = Math.max(agg.control.lastDoneAt ?? 0, agg.control.lastReceivedAt ?? 0, timeline.endS * 1000, ...lag.points.map((p) => p.second * 1000));
 

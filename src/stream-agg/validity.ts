@@ -169,7 +169,7 @@ export function judgeValidity(x: ValidityInputs): ValidityResult {
   // Aborted.
   const abort = agg.control.abort;
   add({ rule: 'not_aborted', name: 'not aborted', status: abort ? 'fail' : 'pass',
-    detail: abort ? `aborted by ${abort.from}: ${abort.reason}` : 'the run was not aborted' });
+    detail: abort ? `${abort.fatal ? 'failed' : 'aborted'} (${abort.from}): ${abort.reason}` : 'the run was not aborted' });
 
   // Scenario rules.
   for (const r of x.rules) {

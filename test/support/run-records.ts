@@ -253,8 +253,8 @@ export class RunRecords {
     return this;
   }
 
-  abort(from: string, receivedAt: number, reason: string): this {
-    this.control(from, receivedAt, receivedAt, { type: 'abort', reason });
+  abort(from: string, receivedAt: number, reason: string, fatal = false): this {
+    this.control(from, receivedAt, receivedAt, fatal ? { type: 'abort', reason, fatal } : { type: 'abort', reason });
     return this;
   }
 

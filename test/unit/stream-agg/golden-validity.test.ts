@@ -254,8 +254,15 @@ describe('golden validity, warnings and exit codes (SPEC §12, §14)', () => {
   it('marks an aborted run invalid with the reason, exit 130', () => {
     const run = runOf(basePlan(), {}, (r) => r.abort('cli', T0_MS + 100_000, 'interrupted by the user (Ctrl-C)'));
     assert.deepEqual([check(run, 'not_aborted').status, check(run, 'not_aborted').detail],
-      ['fail', 'aborted by cli: interrupted by the user (Ctrl-C)']);
+      ['fail', 'aborted (cli): interrupted by the user (Ctrl-C)']);
     assert.deepEqual([run.run.valid, run.run.aborted, run.run.exit_code], [false, 'interrupted by the user (Ctrl-C)', 130]);
+  });
+
+  it('marks a run the coordinator aborted because it failed (fatal abort) invalid, exit 1 not 130', () => {
+    const run = runOf(basePlan(), {}, (r) => r.abort('coordinator', T0_MS + 100_000, 'worker ingest-0 failed', true));
+    assert.deepEqual([check(run, 'not_aborted').status, check(run, 'not_aborted').detail],
+      ['fail', 'failed (coordinator): worker ingest-0 failed']);
+    assert.deepEqual([run.run.valid, run.run.exit_code], [false, 1]);
   });
 
   describe('advisory warnings (SPEC §12.2): the run stays valid', () => {
