@@ -8,6 +8,7 @@ import { registerGenerate } from './commands/generate.js';
 import { registerMetrics } from './commands/metrics.js';
 import { registerPlan } from './commands/plan.js';
 import { registerReport } from './commands/report.js';
+import { registerRun } from './commands/run.js';
 import { registerTargetCommands } from './commands/target-commands.js';
 import { registerValidate } from './commands/validate.js';
 import { registerVersion } from './commands/version.js';
@@ -23,6 +24,7 @@ export function createProgram(): Command {
   registerPlan(program);
   registerGenerate(program);
   registerTargetCommands(program);
+  registerRun(program);
   registerWorker(program);
   registerMetrics(program);
   registerReport(program);

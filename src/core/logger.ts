@@ -56,15 +56,36 @@ export class Logger {
 
   log(level: LogLevel, msg: string, fields?: LogFields): void {
     if (!this.enabled(level)) return;
-    const t = this.o.now();
-    const all = { ...this.bound, ...fields };
+    this.emit(this.o.now(), level, this.o.run, this.o.role, msg, { ...this.bound, ...fields });
+  }
+
+  /**
+   * Writes a JSON log line of another logger (a worker thread's) through this one: this logger's level filter,
+   * format and sink, the line's own time, run and role. A line that is not such JSON is written as it is.
+   */
+  forward(jsonLine: string): void {
+    let o: Record<string, unknown>;
+    try {
+      o = JSON.parse(jsonLine) as Record<string, unknown>;
+    } catch {
+      this.o.sink.write(jsonLine.endsWith('\n') ? jsonLine : `${jsonLine}\n`);
+      return;
+    }
+    const { t, level, run, role, msg, ...fields } = o;
+    const lvl: LogLevel = typeof level === 'string' && level in ORDER ? level as LogLevel : 'info';
+    if (!this.enabled(lvl)) return;
+    const time = typeof t === 'string' ? Date.parse(t) : this.o.now();
+    this.emit(Number.isFinite(time) ? time : this.o.now(), lvl, String(run ?? this.o.run), String(role ?? this.o.role), String(msg ?? ''), fields);
+  }
+
+  private emit(t: number, level: LogLevel, run: string, role: string, msg: string, all: LogFields): void {
     if (this.o.json) {
-      this.o.sink.write(`${JSON.stringify({ t: new Date(t).toISOString(), level, run: this.o.run, role: this.o.role, msg, ...all })}\n`);
+      this.o.sink.write(`${JSON.stringify({ t: new Date(t).toISOString(), level, run, role, msg, ...all })}\n`);
       return;
     }
     const extra = Object.entries(all).map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`).join(' ');
     const time = new Date(t).toISOString().slice(11, 23);
-    this.o.sink.write(`${time} ${level.padEnd(5)} [${this.o.run}/${this.o.role}] ${msg}${extra ? ` ${extra}` : ''}\n`);
+    this.o.sink.write(`${time} ${level.padEnd(5)} [${run}/${role}] ${msg}${extra ? ` ${extra}` : ''}\n`);
   }
 }
 

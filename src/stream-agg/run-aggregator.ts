@@ -24,7 +24,7 @@ export interface AggregatorCounters {
   firstMalformed: string | null;
   /** Snapshots of another run id or of a worker the plan does not have (not merged). */
   foreignSnapshots: number;
-  /** Due seconds outside the timeline that carried data (merged, but in no phase). */
+  /** Due seconds outside the timeline that carried operations (merged, but in no phase). */
   outsideTimeline: number;
   /** Duplicate snapshots (same worker and second seen again; not merged twice). */
   duplicateSnapshots: number;
@@ -46,6 +46,8 @@ export class RunAggregator {
   /** Every second ≤ this is closed; null before the first close. */
   private closedThrough: number | null = null;
   private explicitT0: number | null = null;
+  /** Seconds outside the timeline already counted in `outsideTimeline`. */
+  private readonly outside = new Set<number>();
 
   constructor(readonly plan: RunPlan) {
     this.expected = expectedWorkers(plan);
@@ -128,7 +130,7 @@ export class RunAggregator {
     }
     this.seen.add(key);
     if (this.isClosed(s.second)) this.counters.lateSnapshots++;
-    const b = this.touch(s.second);
+    const b = this.touch(s.second, carries(s.ingest) || carries(s.query));
     const w = b.worker(s.worker, s.role, group);
     w.hasMain = true;
     w.phase = s.phase;
@@ -139,7 +141,7 @@ export class RunAggregator {
     if (s.ingest) b.addIngest(s.ingest, w, s.worker);
     if (s.query) b.addQuery(s.query, w, group);
     for (const [k, late] of Object.entries(s.late ?? {})) {
-      const lb = this.touch(Number(k));
+      const lb = this.touch(Number(k), true);
       const lw = lb.worker(s.worker, s.role, group);
       if (late.ingest) lb.addIngest(late.ingest, lw, s.worker);
       if (late.query) lb.addQuery(late.query, lw, group);
@@ -150,14 +152,20 @@ export class RunAggregator {
     return this.advance();
   }
 
-  private touch(second: number): SecondBucket {
+  /** The bucket of `second`; `data`: the caller merges operations into it (an empty main block does not count). */
+  private touch(second: number, data: boolean): SecondBucket {
     let b = this.buckets.get(second);
     if (!b) {
       b = new SecondBucket(second);
       this.buckets.set(second, b);
+    }
+    if (data && !this.outside.has(second)) {
       const f = this.firstSecond;
       const e = this.endSecond;
-      if (f !== null && e !== null && (second < f || second >= e)) this.counters.outsideTimeline++;
+      if (f !== null && e !== null && (second < f || second >= e)) {
+        this.outside.add(second);
+        this.counters.outsideTimeline++;
+      }
     }
     return b;
   }
@@ -202,4 +210,11 @@ export class RunAggregator {
     if (out.length > 0) this.closedThrough = target;
     return out;
   }
+}
+
+/** A block that accounts at least one operation (an idle second's block carries none). */
+function carries(b: { due: number; started?: number; produced?: number; acked?: number; failed?: number; missed?: number; ok?: number; errors?: number; timeouts?: number; dropped?: number } | undefined): boolean {
+  if (!b) return false;
+  return b.due + (b.produced ?? 0) + (b.acked ?? 0) + (b.failed ?? 0) + (b.missed ?? 0) + (b.started ?? 0) + (b.ok ?? 0)
+    + (b.errors ?? 0) + (b.timeouts ?? 0) + (b.dropped ?? 0) > 0;
 }

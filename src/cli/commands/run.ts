@@ -1,0 +1,120 @@
+// `incidentbench run <scenario> [run flags]` (SPEC §1.4, §14): a benchmark run in local mode — every role in this
+// process (roles in worker threads), progress line or --live TUI, reports in --out, exit codes 0/1/2/3/130, Ctrl-C
+// aborts with a partial report. Must not hold run logic (control/local-run.ts does).
+
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { UsageError } from '../../core/errors.js';
+import { Logger } from '../../core/logger.js';
+import { systemTimers } from '../../core/timers.js';
+import { formatProblem } from '../../core/errors.js';
+import { runLocal } from '../../control/local-run.js';
+import { kafkaSettingsFromEnv } from '../../kafka/kafka-config.js';
+import { planHash } from '../../scenario/plan.js';
+import type { LiveMessage, RunSummary } from '../../stream-agg/live-types.js';
+import type { RunJson } from '../../stream-agg/run-result-types.js';
+import { EXIT } from '../../stream-agg/verdict-types.js';
+import { addRunFlags, planFromFlags, type RunFlags } from '../run-flags.js';
+import { renderPlan } from '../plan-printer.js';
+import { wholeNumber } from '../flag-values.js';
+import { RunProgress } from '../run-progress.js';
+import { RunLogSink } from '../run-log-sink.js';
+import { formatRunSummary } from '../live-line.js';
+import { LiveTui } from '../tui/live-tui.js';
+
+interface LocalRunFlags extends RunFlags {
+  out?: string;
+  dryRun?: boolean;
+  live?: boolean;
+  cleanup?: boolean;
+  verbose?: boolean;
+  connectTimeout?: number;
+  localIngestWorkers?: number;
+  localQueryWorkers?: number;
+}
+
+export function registerRun(program: Command): void {
+  addRunFlags(
+    program
+      .command('run')
+      .description('run a benchmark locally: prepare, ingest + query workers, coordinator, reports')
+      .argument('<scenario>', 'scenario YAML file')
+      .option('--out <dir>', 'output directory (default results/<run>)')
+      .option('--dry-run', 'print the plan and stop (= plan)')
+      .option('--live', 'full-screen dashboard instead of the progress line (lines when not a terminal)')
+      .option('--cleanup', 'after the report: run the adapter cleanup and delete the run\'s topics')
+      .option('--verbose', 'show every log line (harness.log always has them)')
+      .option('--connect-timeout <s>', 'Kafka connect timeout in seconds', wholeNumber('--connect-timeout', 1), 10)
+      .option('--local-ingest-workers <n>', 'ingest workers started here (default all; the rest join with `incidentbench worker --run`)',
+        wholeNumber('--local-ingest-workers', 0))
+      .option('--local-query-workers <n>', 'query workers started here (default all)', wholeNumber('--local-query-workers', 0)),
+  ).action(async (file: string, f: LocalRunFlags) => {
+    const { loaded, plan } = planFromFlags(file, f);
+    for (const w of loaded.warnings) process.stderr.write(`warning: ${formatProblem(w)}\n`);
+    if (f.dryRun) {
+      process.stdout.write(`${renderPlan(plan)}\n`);
+      return;
+    }
+    if (f.k8s) throw new UsageError('--k8s: cluster runs go through the operator (`kubectl apply` of an IncidentBenchRun); run without --k8s for a local run');
+    if (!plan.target) throw new UsageError('--target <adapter> and --target-config <file> are required for a run');
+    if (plan.kafka.bootstrap.length === 0) throw new UsageError('--kafka <bootstrap> is required for a run (host:port of your Kafka)');
+    const outDir = f.out ?? join('results', plan.run.name);
+    const kafka = kafkaSettingsFromEnv(process.env, { bootstrap: plan.kafka.bootstrap, connectTimeoutMs: (f.connectTimeout ?? 10) * 1000 });
+
+    const tuiWanted = f.live === true && process.stdout.isTTY === true;
+    if (f.live && !tuiWanted) process.stderr.write('--live: stdout is not a terminal; showing progress lines instead\n');
+    const progress = new RunProgress(process.stderr);
+    const tui = tuiWanted ? new LiveTui(plan.run.name, process.stdout, { color: colourWanted() }) : null;
+    const sink = new RunLogSink(outDir, (line) => (tui ? tui.note(line) : progress.line(line)), f.verbose === true);
+    const logger = new Logger({ json: true, level: f.verbose ? 'debug' : 'info', run: plan.run.name, role: 'run', sink });
+    const controller = new AbortController();
+    let interrupts = 0;
+    const onSigint = () => {
+      interrupts++;
+      if (interrupts === 1) {
+        progress.line('interrupted: aborting the run, flushing, writing a partial report (Ctrl-C again to quit at once)');
+        controller.abort('interrupted by the user (Ctrl-C)');
+      } else {
+        tui?.close();
+        process.exit(EXIT.interrupted);
+      }
+    };
+    process.on('SIGINT', onSigint);
+    progress.line(`run ${plan.run.name}: ${plan.scenario.name} ${plan.scenario.version} against ${plan.target.adapter}, `
+      + `${plan.totals.durationS} s, ${plan.totals.events} events, ${plan.totals.queries} queries; output ${outDir}`);
+    tui?.open();
+    let run: RunJson;
+    let failed: string | null;
+    try {
+      const result = await runLocal({ plan, planHash: planHash(plan), kafka, ...(f.targetConfig ? { targetConfigFile: f.targetConfig } : {}),
+        scenarioText: readFileSync(file, 'utf8'), outDir, logger, logLevel: f.verbose ? 'debug' : 'info', timers: systemTimers,
+        signal: controller.signal, cleanup: f.cleanup === true,
+        onLive: (m: LiveMessage) => (tui ? tui.show(m) : progress.show(m)),
+        ...(f.localIngestWorkers !== undefined || f.localQueryWorkers !== undefined ? { localWorkers: {
+          ingest: f.localIngestWorkers ?? plan.workers.ingest.count,
+          query: f.localQueryWorkers ?? plan.workers.query.reduce((a, g) => a + g.count, 0) } } : {}),
+        onPrepared: (warnings) => warnings.forEach((w) => progress.line(`warning: ${w}`)) });
+      run = result.run;
+      failed = result.failed;
+      for (const w of result.warnings) progress.line(`warning: ${w}`);
+    } finally {
+      process.off('SIGINT', onSigint);
+      const held = tui?.close();
+      progress.end();
+      for (const line of [...(held?.notes ?? []), ...(held?.problems ?? [])]) process.stderr.write(`${line}\n`);
+      sink.close();
+    }
+    const summary: RunSummary = { v: 1, kind: 'summary', run: plan.run.name, runId: plan.run.id, at: Date.now(), valid: run.run.valid,
+      comparable: run.run.comparable, exitCode: run.run.exit_code, scorecard: run.scorecard, violations: run.run.validity_violations,
+      warnings: run.run.warnings, thresholds: run.thresholds, rules: run.rules, reportDir: null };
+    for (const line of formatRunSummary(summary)) process.stdout.write(`${line}\n`);
+    if (failed) process.stderr.write(`error: ${failed}\n`);
+    process.stdout.write(`report: ${join(outDir, 'report.html')}\n`);
+    process.exitCode = run.run.exit_code;
+  });
+}
+
+function colourWanted(): boolean {
+  return process.stdout.isTTY === true && !process.env.NO_COLOR && process.env.TERM !== 'dumb';
+}
