@@ -26,7 +26,8 @@ export function queryStats(agg: RunAggregator, seconds: Iterable<number>, group?
     out.errors += src.errors;
     out.timeouts += src.timeouts;
     out.dropped += src.dropped;
-    src.latency.addTo(out.latency);
+    // A bucket of a one-group run keeps no per-group latency: the second's latency is the group's.
+    (group === undefined || agg.bucket(s)!.groupLatency ? src.latency : q.latency).addTo(out.latency);
     if (group === undefined) for (const [k, v] of q.errorClasses) out.errorClasses.set(k, (out.errorClasses.get(k) ?? 0) + v);
   }
   return out;

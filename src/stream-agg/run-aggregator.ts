@@ -42,7 +42,8 @@ export class RunAggregator {
   private readonly expectedById: Map<string, ExpectedWorker>;
   private readonly buckets = new Map<number, SecondBucket>();
   private readonly highest = new Map<string, number>();
-  private readonly seen = new Set<string>();
+  /** Per-group latency lists are kept only when the run has several query groups. */
+  private readonly groupLatency: boolean;
   /** Every second ≤ this is closed; null before the first close. */
   private closedThrough: number | null = null;
   private explicitT0: number | null = null;
@@ -52,6 +53,7 @@ export class RunAggregator {
   constructor(readonly plan: RunPlan) {
     this.expected = expectedWorkers(plan);
     this.expectedById = new Map(this.expected.map((w) => [w.id, w]));
+    this.groupLatency = plan.workers.query.length > 1;
   }
 
   /** t0 in unix ms: the `start` control record's, or one set by the caller (a run whose control records are missing). */
@@ -123,12 +125,10 @@ export class RunAggregator {
       this.counters.foreignSnapshots++;
       return [];
     }
-    const key = `${s.worker}@${s.second}`;
-    if (this.seen.has(key)) {
+    if (this.buckets.get(s.second)?.workers.get(s.worker)?.hasMain) {
       this.counters.duplicateSnapshots++;
       return [];
     }
-    this.seen.add(key);
     if (this.isClosed(s.second)) this.counters.lateSnapshots++;
     const b = this.touch(s.second, carries(s.ingest) || carries(s.query));
     const w = b.worker(s.worker, s.role, group);
@@ -156,7 +156,7 @@ export class RunAggregator {
   private touch(second: number, data: boolean): SecondBucket {
     let b = this.buckets.get(second);
     if (!b) {
-      b = new SecondBucket(second);
+      b = new SecondBucket(second, this.groupLatency);
       this.buckets.set(second, b);
     }
     if (data && !this.outside.has(second)) {

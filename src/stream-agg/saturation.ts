@@ -16,7 +16,7 @@ export function saturationReasons(w: WorkerSecond): SaturationReason[] {
   if (w.dropped > 0) out.push('dropped_arrivals');
   if (w.scheduleLagMs > SATURATION.lagMs) out.push('schedule_lag');
   if (!w.timerLateness.isEmpty) {
-    const p99 = w.timerLateness.merged().percentileMs(99);
+    const p99 = w.latenessP99Ms !== undefined ? w.latenessP99Ms : w.timerLateness.merged().percentileMs(99);
     if (p99 !== null && p99 > SATURATION.latenessMs) out.push('timer_lateness');
   }
   if (w.cpuPct !== null && w.cpuPct > SATURATION.cpuPct) out.push('cpu');

@@ -72,6 +72,8 @@ export interface WorkerSecond {
   dropped: number;
   targetQps: number;
   timerLateness: HistList;
+  /** p99 of `timerLateness`, ms, kept when the second closes (undefined: not computed since the last addition). */
+  latenessP99Ms?: number | null;
   cpuPct: number | null;
   cpuLimitCores: number | null;
   rssMb: number | null;
@@ -90,7 +92,11 @@ export class SecondBucket {
   readonly workers = new Map<string, WorkerSecond>();
   readonly sentinels: SentinelSeen[] = [];
 
-  constructor(readonly second: number) {}
+  /**
+   * @param groupLatency keep a latency list per query group; false when the run has one group (its latency is the
+   *   second's latency, so keeping it twice would only cost a decode per second).
+   */
+  constructor(readonly second: number, readonly groupLatency = true) {}
 
   worker(id: string, role: 'ingest' | 'query', group: string): WorkerSecond {
     let w = this.workers.get(id);
@@ -170,10 +176,11 @@ export class SecondBucket {
     addQueryCounts(g, b);
     g.due += b.due;
     g.targetQps += b.targetQps;
-    g.latency.add(b.latency);
+    if (this.groupLatency) g.latency.add(b.latency);
     addQueryCounts(w, b);
     w.targetQps += b.targetQps;
     w.timerLateness.add(b.timerLateness);
+    delete w.latenessP99Ms;
   }
 
   /** Queries that completed (ok + errors + timeouts) in this due second. */
@@ -196,7 +203,9 @@ export class SecondBucket {
       for (const x of q.byCategory.values()) x.latency.compact();
       for (const x of q.byGroup.values()) x.latency.compact();
     }
-    for (const w of this.workers.values()) w.timerLateness.compact();
+    for (const w of this.workers.values()) {
+      if (!w.timerLateness.isEmpty) w.latenessP99Ms = w.timerLateness.compact().percentileMs(99);
+    }
   }
 }
 
