@@ -9,11 +9,14 @@ import { roundHalfUp } from '../core/numbers.js';
 import { draw32, unit } from '../generators/hash.js';
 import { SecondPublisher } from '../metrics/second-publisher.js';
 import type { RunPlan } from '../scenario/plan-types.js';
-import type { ResolvedQuery, ResolvedSession } from '../scenario/resolved.js';
+import { sessionOf } from '../scenario/session-mode.js';
+import type { ResolvedQuery } from '../scenario/resolved.js';
 import { nameSlot } from './name-hash.js';
 import { QueryAccounting, type Outcome } from './query-accounting.js';
 import type { QueryWorkerOptions } from './query-worker.js';
 import { VariableBinder } from './variable-binder.js';
+
+export { sessionOf };
 
 interface Category {
   name: string;
@@ -23,16 +26,6 @@ interface Category {
 }
 
 const TIMEOUT = Symbol('timeout');
-
-/** The session of a plan: an explicit query_session, or one built from categorised query_mix queries. */
-export function sessionOf(plan: RunPlan): ResolvedSession | null {
-  if (plan.scenario.session) return plan.scenario.session;
-  const qs = plan.scenario.queries;
-  if (qs.length === 0 || !qs.every((q) => q.category !== null)) return null;
-  const names = [...new Set(qs.map((q) => q.category!))];
-  return { thinkTimeMs: 0, categories: names.map((name) => ({ name, iteration: 'sequential' as const, parallelism: 1,
-    queries: qs.filter((q) => q.category === name) })) };
-}
 
 /** Users of this worker in each phase: `query.users` (default one per worker) × group weight, split over workers. */
 export function usersPerPhase(plan: RunPlan, group: string, index: number): number[] {

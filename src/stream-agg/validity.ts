@@ -4,6 +4,7 @@
 import { Hist } from '../metrics/hist.js';
 import { resolveEmphasis } from '../scenario/metric-names.js';
 import type { RunPlan } from '../scenario/plan-types.js';
+import { sessionOf } from '../scenario/session-mode.js';
 import type { RunAggregator } from './run-aggregator.js';
 import { Timeline } from './timeline.js';
 import type { Derived } from './derived-metrics.js';
@@ -72,7 +73,7 @@ export function judgeValidity(x: ValidityInputs): ValidityResult {
     add({ rule: 'ingest_target_at_baseline', name: 'ingest target at baseline', status: ok ? 'pass' : 'fail',
       detail: `acked ${acked} of ${B.events} target events in ${B.name} (${pct(acked, B.events)}; ≥ 90 % required)` });
   }
-  if (plan.scenario.session) add({ rule: 'query_target_at_baseline', name: 'query target at baseline', status: 'not_applicable', detail: 'session mode (closed loop)' });
+  if (sessionOf(plan)) add({ rule: 'query_target_at_baseline', name: 'query target at baseline', status: 'not_applicable', detail: 'session mode (closed loop)' });
   else if (!B) add({ rule: 'query_target_at_baseline', name: 'query target at baseline', status: 'not_judged', detail: 'the run has no baseline phase' });
   else {
     const started = x.derived.phaseQuery.get(B.name)!.started;
