@@ -4,6 +4,7 @@
 import { Command } from 'commander';
 import { VERSION } from '../core/version.js';
 import { registerCompare } from './commands/compare.js';
+import { registerDemo } from './commands/demo.js';
 import { registerGenerate } from './commands/generate.js';
 import { registerMetrics } from './commands/metrics.js';
 import { registerPlan } from './commands/plan.js';
@@ -29,6 +30,7 @@ export function createProgram(): Command {
   registerMetrics(program);
   registerReport(program);
   registerCompare(program);
+  registerDemo(program);
   registerVersion(program);
   return program;
 }

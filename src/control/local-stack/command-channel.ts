@@ -3,7 +3,7 @@
 
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
-import { KafkaError } from '../../../src/core/errors.js';
+import { KafkaError } from '../../core/errors.js';
 
 interface Waiter {
   resolve(line: string): void;
