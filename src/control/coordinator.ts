@@ -40,7 +40,7 @@ export interface CoordinatorOptions {
    */
   signal?: AbortSignal;
   onLive?: (message: LiveMessage) => void;
-  /** Longest wait for workers' `done` after the timeline ends (default 30 s; lost workers stop the wait sooner). */
+  /** Longest wait for workers' `done` after the timeline ends (default 30 s; lost workers do not extend it). */
   doneGraceMs?: number;
 }
 
@@ -108,7 +108,9 @@ export async function runCoordinator(o: CoordinatorOptions): Promise<Coordinator
     for (;;) {
       const now = timers.clock.nowMs();
       const states = expected.map((w) => aggregation.agg.control.workers.get(w.id));
-      const settled = states.every((s) => s && (s.doneAt !== null || s.failed !== null || s.lostAt !== null));
+      // A lost worker may only be cut off from Kafka (an outage silences every worker at once): it counts as
+      // settled once the timeline is over, so the run is followed to its end and its late snapshots still count.
+      const settled = states.every((s) => s && (s.doneAt !== null || s.failed !== null || (s.lostAt !== null && now >= endMs)));
       if (settled) break;
       if (aborted !== null && now >= (abortedAt ??= now) + ABORT_FLUSH_MS) break;
       if (aborted === null && now > endMs + graceMs) {

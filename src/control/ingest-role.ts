@@ -14,6 +14,7 @@ import { ProcessSampler } from '../metrics/process-sampler.js';
 import type { WorkerSnapshot } from '../metrics/worker-snapshot.js';
 import type { RunPlan } from '../scenario/plan-types.js';
 import { KafkaControlChannel } from './kafka-control-channel.js';
+import { FINAL_FLUSH_MS, SnapshotOutbox } from './snapshot-outbox.js';
 import { workerId, type WorkerTotals } from './protocol.js';
 import { WorkerSession } from './worker-session.js';
 
@@ -33,11 +34,13 @@ export async function runIngestRole(o: IngestRoleOptions): Promise<WorkerTotals>
   const control = new KafkaControlChannel(client, o.plan.kafka.topics.control,
     { run: o.plan.run.name, runId: o.plan.run.id, from: id, clock: o.timers.clock }, logger);
   const metrics = new JsonProducer<WorkerSnapshot>(client, { acks: 1 });
+  const outbox = new SnapshotOutbox({ timers: o.timers, logger,
+    send: async (snaps) => { await metrics.sendBatch(o.plan.kafka.topics.metrics, snaps.map((value) => ({ key: id, value }))); } });
   const sampler = new ProcessSampler({ clock: o.timers.clock });
   const worker = new IngestWorker({
     plan: o.plan, index: o.index, kafka: o.kafka, timers: o.timers, logger,
     publish: async (s) => {
-      await metrics.send(o.plan.kafka.topics.metrics, id, s);
+      await outbox.publish(s);
     },
     sampleProc: () => sampler.sample(),
   });
@@ -53,6 +56,7 @@ export async function runIngestRole(o: IngestRoleOptions): Promise<WorkerTotals>
     const t0 = await session.waitForStart();
     logger.info('started', { t0: new Date(t0).toISOString() });
     const totals = await worker.run(t0, session.signal);
+    await outbox.flush(FINAL_FLUSH_MS); // DONE means "final snapshot flushed" (SPEC §9)
     await session.done(totals);
     logger.info('done', { ...totals.ingest, unfinishedBatches: worker.unfinishedBatches });
     return totals;
@@ -61,6 +65,7 @@ export async function runIngestRole(o: IngestRoleOptions): Promise<WorkerTotals>
     throw err;
   } finally {
     sampler.close();
+    await outbox.flush(0);
     await worker.close();
     await metrics.disconnect().catch(() => undefined);
     await control.stop().catch(() => undefined);

@@ -15,6 +15,8 @@ export class KafkaControlChannel implements ControlChannel {
   private readonly log: { msg: ControlMessage; receivedAt: number }[] = [];
   private readonly handlers = new Set<ControlHandler>();
   private rejected = 0;
+  /** Highest offset handled per partition: a reader that kafkajs restarts reads the topic again from its beginning. */
+  private readonly handled = new Map<number, number>();
 
   constructor(
     client: KafkaClient,
@@ -24,6 +26,8 @@ export class KafkaControlChannel implements ControlChannel {
   ) {
     this.producer = new JsonProducer<ControlMessage>(client);
     this.consumer = new JsonConsumer(client, [topic], (m) => {
+      if (m.offset <= (this.handled.get(m.partition) ?? -1)) return; // replayed after a restart: seen already
+      this.handled.set(m.partition, m.offset);
       const parsed = parseControlMessage(m.value);
       if (!parsed.ok) {
         this.rejected++;

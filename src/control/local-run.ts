@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { RunError } from '../core/errors.js';
 import type { Logger, LogLevel } from '../core/logger.js';
-import type { Timers } from '../core/timers.js';
+import type { TimerHandle, Timers } from '../core/timers.js';
 import { createKafka } from '../kafka/client-factory.js';
 import type { KafkaSettings } from '../kafka/kafka-config.js';
 import { ConsumerLagReader } from '../kafka/offsets.js';
@@ -114,9 +114,13 @@ function pickLocal(all: ExpectedWorker[], local: LocalRunOptions['localWorkers']
 
 async function settleThreads(threads: { worker: ExpectedWorker; exited: Promise<void> }[], timers: Timers, logger: Logger): Promise<void> {
   let timedOut = false;
-  await Promise.race([Promise.all(threads.map((t) => t.exited)), new Promise<void>((resolve) => timers.after(THREAD_EXIT_GRACE_MS, () => {
-    timedOut = true;
-    resolve();
-  }))]);
+  let grace: TimerHandle | undefined;
+  await Promise.race([Promise.all(threads.map((t) => t.exited)), new Promise<void>((resolve) => {
+    grace = timers.after(THREAD_EXIT_GRACE_MS, () => {
+      timedOut = true;
+      resolve();
+    });
+  })]);
+  grace?.cancel(); // a pending grace timer would keep the process alive for 15 s after the report
   if (timedOut) logger.warn('worker threads did not exit in time; terminating them', { graceMs: THREAD_EXIT_GRACE_MS });
 }

@@ -18,6 +18,7 @@ import { SessionWorker, sessionOf } from '../query-runner/session-worker.js';
 import type { RunPlan } from '../scenario/plan-types.js';
 import { waitForMessage } from './control-channel.js';
 import { KafkaControlChannel } from './kafka-control-channel.js';
+import { FINAL_FLUSH_MS, SnapshotOutbox } from './snapshot-outbox.js';
 import { workerId, type WorkerTotals } from './protocol.js';
 import { WorkerSession } from './worker-session.js';
 
@@ -58,6 +59,8 @@ export async function runQueryRole(o: QueryRoleOptions): Promise<WorkerTotals> {
   const control = new KafkaControlChannel(client, o.plan.kafka.topics.control,
     { run: o.plan.run.name, runId: o.plan.run.id, from: id, clock: o.timers.clock }, logger);
   const metrics = new JsonProducer<WorkerSnapshot>(client, { acks: 1 });
+  const outbox = new SnapshotOutbox({ timers: o.timers, logger,
+    send: async (snaps) => { await metrics.sendBatch(o.plan.kafka.topics.metrics, snaps.map((value) => ({ key: id, value }))); } });
   const sampler = new ProcessSampler({ clock: o.timers.clock });
   const session = new WorkerSession(control, { role: 'query', index: o.index, group: o.group, threads: 1,
     host: hostname(), version: VERSION, planHash: o.planHash }, o.timers);
@@ -72,7 +75,7 @@ export async function runQueryRole(o: QueryRoleOptions): Promise<WorkerTotals> {
       plan: o.plan, group: o.group, index: o.index, adapter: o.adapter, endpoint: endpointFor(o.plan, o.group, prepared),
       timers: o.timers, logger,
       publish: async (s: WorkerSnapshot) => {
-        await metrics.send(o.plan.kafka.topics.metrics, id, s);
+        await outbox.publish(s);
       },
       sampleProc: () => sampler.sample(),
     };
@@ -80,6 +83,7 @@ export async function runQueryRole(o: QueryRoleOptions): Promise<WorkerTotals> {
     await session.ready();
     const t0 = await session.waitForStart();
     const totals = await worker.run(t0, session.signal);
+    await outbox.flush(FINAL_FLUSH_MS); // DONE means "final snapshot flushed" (SPEC §9)
     await session.done(totals);
     logger.info('done', { ...totals.query });
     return totals;
@@ -88,6 +92,7 @@ export async function runQueryRole(o: QueryRoleOptions): Promise<WorkerTotals> {
     throw err;
   } finally {
     sampler.close();
+    await outbox.flush(0);
     await metrics.disconnect().catch(() => undefined);
     await control.stop().catch(() => undefined);
   }

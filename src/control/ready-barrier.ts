@@ -28,7 +28,8 @@ export class ReadyBarrier {
     });
     this.done.catch(() => undefined); // callers await it; never an unhandled rejection
     const timer = timers.after(timeoutS * 1000, () => this.fail(this.timeoutMessage()));
-    void this.done.finally(() => timer.cancel());
+    const cancel = () => timer.cancel();
+    this.done.then(cancel, cancel); // (not `finally`: its promise would reject again, unhandled)
     this.check();
   }
 

@@ -208,7 +208,9 @@ export class RunAggregation {
   }
 
   private metricsMessage(m: JsonMessage): void {
-    this.consumed.set(m.partition, Math.max(this.consumed.get(m.partition) ?? -1, m.offset));
+    // A reader that kafkajs restarts (after a Kafka outage) reads the topic again from its beginning: seen already.
+    if (m.offset <= (this.consumed.get(m.partition) ?? -1)) return;
+    this.consumed.set(m.partition, m.offset);
     if (m.key === COORDINATOR_KEY) return; // our own records (already in snapshots.jsonl)
     const r = parseWorkerSnapshot(m.value);
     if (!r.ok) {

@@ -5,13 +5,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { UsageError } from '../../core/errors.js';
-import { Logger } from '../../core/logger.js';
+import { ConfigError, formatProblem, UsageError, type Problem } from '../../core/errors.js';
+import { Logger, silentLogger } from '../../core/logger.js';
 import { systemTimers } from '../../core/timers.js';
-import { formatProblem } from '../../core/errors.js';
 import { runLocal } from '../../control/local-run.js';
+import { adapterFor } from '../../control/target-session.js';
 import { kafkaSettingsFromEnv } from '../../kafka/kafka-config.js';
 import { planHash } from '../../scenario/plan.js';
+import type { RunPlan } from '../../scenario/plan-types.js';
 import type { LiveMessage, RunSummary } from '../../stream-agg/live-types.js';
 import type { RunJson } from '../../stream-agg/run-result-types.js';
 import { EXIT } from '../../stream-agg/verdict-types.js';
@@ -59,6 +60,13 @@ export function registerRun(program: Command): void {
     if (f.k8s) throw new UsageError('--k8s: cluster runs go through the operator (`kubectl apply` of an IncidentBenchRun); run without --k8s for a local run');
     if (!plan.target) throw new UsageError('--target <adapter> and --target-config <file> are required for a run');
     if (plan.kafka.bootstrap.length === 0) throw new UsageError('--kafka <bootstrap> is required for a run (host:port of your Kafka)');
+    // The target config (and the secrets it names) is checked before anything is written or connected to (SPEC §17).
+    const problems = await targetConfigProblems(plan, f.targetConfig);
+    if (problems.length > 0) {
+      for (const p of problems) process.stderr.write(`${formatProblem(p)}\n`);
+      process.exitCode = EXIT.failed;
+      return;
+    }
     const outDir = f.out ?? join('results', plan.run.name);
     const kafka = kafkaSettingsFromEnv(process.env, { bootstrap: plan.kafka.bootstrap, connectTimeoutMs: (f.connectTimeout ?? 10) * 1000 });
 
@@ -108,11 +116,23 @@ export function registerRun(program: Command): void {
     const summary: RunSummary = { v: 1, kind: 'summary', run: plan.run.name, runId: plan.run.id, at: Date.now(), valid: run.run.valid,
       comparable: run.run.comparable, exitCode: run.run.exit_code, scorecard: run.scorecard, violations: run.run.validity_violations,
       warnings: run.run.warnings, thresholds: run.thresholds, rules: run.rules, reportDir: null };
-    for (const line of formatRunSummary(summary)) process.stdout.write(`${line}\n`);
+    // The summary's "report: <folder>" line gives way to the report file's path below.
+    for (const line of formatRunSummary(summary)) if (!line.startsWith('report: ')) process.stdout.write(`${line}\n`);
     if (failed) process.stderr.write(`error: ${failed}\n`);
     process.stdout.write(`report: ${join(outDir, 'report.html')}\n`);
     process.exitCode = run.run.exit_code;
   });
+}
+
+/** Problems of the target config (keys, secrets by env var or file), found without any network call. */
+async function targetConfigProblems(plan: RunPlan, configFile: string | undefined): Promise<readonly Problem[]> {
+  try {
+    await adapterFor(plan, silentLogger, configFile).close?.();
+    return [];
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
 }
 
 function colourWanted(): boolean {
