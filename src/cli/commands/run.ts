@@ -6,23 +6,16 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { ConfigError, formatProblem, UsageError, type Problem } from '../../core/errors.js';
-import { Logger, silentLogger } from '../../core/logger.js';
-import { systemTimers } from '../../core/timers.js';
-import { runLocal } from '../../control/local-run.js';
+import { silentLogger } from '../../core/logger.js';
 import { adapterFor } from '../../control/target-session.js';
 import { kafkaSettingsFromEnv } from '../../kafka/kafka-config.js';
-import { planHash } from '../../scenario/plan.js';
 import type { RunPlan } from '../../scenario/plan-types.js';
-import type { LiveMessage, RunSummary } from '../../stream-agg/live-types.js';
-import type { RunJson } from '../../stream-agg/run-result-types.js';
 import { EXIT } from '../../stream-agg/verdict-types.js';
 import { addRunFlags, planFromFlags, type RunFlags } from '../run-flags.js';
 import { renderPlan } from '../plan-printer.js';
 import { wholeNumber } from '../flag-values.js';
-import { RunProgress } from '../run-progress.js';
-import { RunLogSink } from '../run-log-sink.js';
-import { formatRunSummary } from '../live-line.js';
-import { LiveTui } from '../tui/live-tui.js';
+import { watchInterrupts } from '../interrupts.js';
+import { runShowingProgress, summaryLines, type ShownRun } from '../run-display.js';
 
 interface LocalRunFlags extends RunFlags {
   out?: string;
@@ -70,57 +63,24 @@ export function registerRun(program: Command): void {
     const outDir = f.out ?? join('results', plan.run.name);
     const kafka = kafkaSettingsFromEnv(process.env, { bootstrap: plan.kafka.bootstrap, connectTimeoutMs: (f.connectTimeout ?? 10) * 1000 });
 
-    const tuiWanted = f.live === true && process.stdout.isTTY === true;
-    if (f.live && !tuiWanted) process.stderr.write('--live: stdout is not a terminal; showing progress lines instead\n');
-    const progress = new RunProgress(process.stderr);
-    const tui = tuiWanted ? new LiveTui(plan.run.name, process.stdout, { color: colourWanted() }) : null;
-    const sink = new RunLogSink(outDir, (line) => (tui ? tui.note(line) : progress.line(line)), f.verbose === true);
-    const logger = new Logger({ json: true, level: f.verbose ? 'debug' : 'info', run: plan.run.name, role: 'run', sink });
-    const controller = new AbortController();
-    let interrupts = 0;
-    const onSigint = () => {
-      interrupts++;
-      if (interrupts === 1) {
-        progress.line('interrupted: aborting the run, flushing, writing a partial report (Ctrl-C again to quit at once)');
-        controller.abort('interrupted by the user (Ctrl-C)');
-      } else {
-        tui?.close();
-        process.exit(EXIT.interrupted);
-      }
-    };
-    process.on('SIGINT', onSigint);
-    progress.line(`run ${plan.run.name}: ${plan.scenario.name} ${plan.scenario.version} against ${plan.target.adapter}, `
-      + `${plan.totals.durationS} s, ${plan.totals.events} events, ${plan.totals.queries} queries; output ${outDir}`);
-    tui?.open();
-    let run: RunJson;
-    let failed: string | null;
+    const ctrlC = watchInterrupts();
+    ctrlC.onForce(() => process.exit(EXIT.interrupted)); // a second Ctrl-C: quit at once (the TUI restores the terminal on exit)
+    let shown: ShownRun;
     try {
-      const result = await runLocal({ plan, planHash: planHash(plan), kafka, ...(f.targetConfig ? { targetConfigFile: f.targetConfig } : {}),
-        scenarioText: readFileSync(file, 'utf8'), outDir, logger, logLevel: f.verbose ? 'debug' : 'info', timers: systemTimers,
-        signal: controller.signal, cleanup: f.cleanup === true,
-        onLive: (m: LiveMessage) => (tui ? tui.show(m) : progress.show(m)),
+      shown = await runShowingProgress({ plan, kafka, ...(f.targetConfig ? { targetConfigFile: f.targetConfig } : {}),
+        scenarioText: readFileSync(file, 'utf8'), outDir, live: f.live === true, verbose: f.verbose === true,
+        cleanup: f.cleanup === true, signal: ctrlC.signal,
         ...(f.localIngestWorkers !== undefined || f.localQueryWorkers !== undefined ? { localWorkers: {
           ingest: f.localIngestWorkers ?? plan.workers.ingest.count,
-          query: f.localQueryWorkers ?? plan.workers.query.reduce((a, g) => a + g.count, 0) } } : {}),
-        onPrepared: (warnings) => warnings.forEach((w) => progress.line(`warning: ${w}`)) });
-      run = result.run;
-      failed = result.failed;
-      for (const w of result.warnings) progress.line(`warning: ${w}`);
+          query: f.localQueryWorkers ?? plan.workers.query.reduce((a, g) => a + g.count, 0) } } : {}) });
     } finally {
-      process.off('SIGINT', onSigint);
-      const held = tui?.close();
-      progress.end();
-      for (const line of [...(held?.notes ?? []), ...(held?.problems ?? [])]) process.stderr.write(`${line}\n`);
-      sink.close();
+      ctrlC.dispose();
     }
-    const summary: RunSummary = { v: 1, kind: 'summary', run: plan.run.name, runId: plan.run.id, at: Date.now(), valid: run.run.valid,
-      comparable: run.run.comparable, exitCode: run.run.exit_code, scorecard: run.scorecard, violations: run.run.validity_violations,
-      warnings: run.run.warnings, thresholds: run.thresholds, rules: run.rules, reportDir: null };
     // The summary's "report: <folder>" line gives way to the report file's path below.
-    for (const line of formatRunSummary(summary)) if (!line.startsWith('report: ')) process.stdout.write(`${line}\n`);
-    if (failed) process.stderr.write(`error: ${failed}\n`);
+    for (const line of summaryLines(plan, shown.run, null)) if (!line.startsWith('report: ')) process.stdout.write(`${line}\n`);
+    if (shown.failed) process.stderr.write(`error: ${shown.failed}\n`);
     process.stdout.write(`report: ${join(outDir, 'report.html')}\n`);
-    process.exitCode = run.run.exit_code;
+    process.exitCode = shown.run.run.exit_code;
   });
 }
 
@@ -133,8 +93,4 @@ async function targetConfigProblems(plan: RunPlan, configFile: string | undefine
     if (err instanceof ConfigError) return err.problems;
     throw err;
   }
-}
-
-function colourWanted(): boolean {
-  return process.stdout.isTTY === true && !process.env.NO_COLOR && process.env.TERM !== 'dumb';
 }
