@@ -1,21 +1,13 @@
 // The run flags of SPEC §14 shared by `plan` and `run`: declares them on a command and turns the
 // parsed values into a RunPlan (SPEC §4, defaults of §20). Must not start anything.
 
-import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
-import { canonicalJson, sha256Hex } from '../core/canonical-json.js';
 import { ConfigError, UsageError } from '../core/errors.js';
-import { ADAPTER_LANGUAGES, ADAPTER_NAMES, isAdapterName } from '../adapters/languages.js';
-import { didYouMean } from '../scenario/suggest.js';
-import { cpuLimitCores } from '../metrics/cpu-limit.js';
-import { DEFAULTS, defaultLocalThreads } from '../scenario/defaults.js';
+import { checkRunName, planRun, type RunSetting } from '../control/run-request.js';
 import { loadScenarioFile, type LoadedScenario } from '../scenario/load-scenario.js';
-import { buildPlan } from '../scenario/plan.js';
-import type { PlanTarget, RunPlan } from '../scenario/plan-types.js';
-import { resolveScenario } from '../scenario/resolve.js';
-import { checkThresholdFlags } from '../scenario/check-rules.js';
+import type { RunPlan } from '../scenario/plan-types.js';
 import { collect, positiveNumber, wholeNumber } from './flag-values.js';
 
 export interface RunFlags {
@@ -78,8 +70,6 @@ export function generatedRunName(now: Date): string {
     + `${p(now.getUTCHours())}${p(now.getUTCMinutes())}${p(now.getUTCSeconds())}`;
 }
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
-
 /** Reads a target config YAML file into a mapping; errors name the file. */
 export function loadTargetConfig(file: string): Record<string, unknown> {
   let text: string;
@@ -117,69 +107,41 @@ export interface PlannedRun {
   plan: RunPlan;
 }
 
+const FLAG_NAMES: Record<RunSetting, string> = {
+  runName: '--run-name', target: '--target', targetConfig: '--target-config', ingestWorkers: '--ingest-workers',
+  threads: '--threads', queryWorkers: '--query-workers', queryGroups: '--query-workers', eventsTopic: '--events-topic',
+  threshold: '--threshold', freshnessIdField: 'freshness.id_field',
+};
+
 export function planFromFlags(scenarioFile: string, f: RunFlags, now: Date = new Date()): PlannedRun {
   const loaded = loadScenarioFile(scenarioFile);
   const runName = f.runName ?? generatedRunName(now);
-  if (!DNS_LABEL.test(runName)) {
-    throw new UsageError(`--run-name: ${JSON.stringify(runName)} is not a DNS-1123 label; expected lowercase `
-      + 'letters, digits and "-", at most 63 characters, starting and ending with a letter or digit');
-  }
+  checkRunName(runName, '--run-name');
   if (f.targetConfig && !f.target) throw new UsageError('--target-config needs --target <adapter>');
-  const thresholds = f.threshold ?? [];
-  const scenario = resolveScenario(loaded.doc, {
-    baseDir: loaded.baseDir, durationScale: f.durationScale ?? 1, rateScale: f.rateScale ?? 1, seed: f.seed ?? null,
-  });
-  checkThresholdFlags(thresholds, scenario);
-  let target: PlanTarget | null = null;
-  if (f.target) {
-    if (!isAdapterName(f.target)) {
-      throw new UsageError(`--target: unknown adapter ${JSON.stringify(f.target)}${didYouMean(f.target, ADAPTER_NAMES)}; `
-        + `expected one of ${ADAPTER_NAMES.join(', ')}`);
-    }
-    const speaks: readonly string[] = ADAPTER_LANGUAGES[f.target];
-    const all = [...scenario.queries, ...(scenario.session?.categories.flatMap((c) => c.queries) ?? [])];
-    for (const q of all) {
-      if ((q.type === 'sql' || q.type === 'dsl') && !speaks.includes(q.type)) {
-        throw new UsageError(`query ${JSON.stringify(q.name)} is native ${q.type}, which adapter ${f.target} does not `
-          + `speak (it speaks ${speaks.join(', ')})`);
-      }
-    }
-    const config = f.targetConfig ? loadTargetConfig(f.targetConfig) : {};
-    target = { adapter: f.target, config, configHash: sha256Hex(canonicalJson(config)) };
-  }
-  const eventsTopics = parseEventsTopics(f.eventsTopic);
-  for (const key of Object.keys(eventsTopics)) {
-    if (key !== '' && !scenario.streams.some((s) => s.name === key)) {
-      throw new UsageError(`--events-topic: ${JSON.stringify(key)} is not a stream of the scenario; expected one of `
-        + scenario.streams.map((s) => s.name).join(', '));
-    }
-  }
-  const cluster = f.k8s === true;
-  const replicaSum = scenario.streams.reduce((a, s) => a + (s.ingestReplicas ?? 0), 0);
-  const plan = buildPlan(scenario, {
+  const plan = planRun(loaded, {
     runName,
-    runId: randomUUID(),
-    seed: f.seed ?? null,
-    durationScale: f.durationScale ?? 1,
-    rateScale: f.rateScale ?? 1,
-    ingestWorkers: f.ingestWorkers
-      ?? (cluster ? (replicaSum > 0 ? replicaSum : DEFAULTS.cluster.ingestWorkers) : DEFAULTS.local.ingestWorkers),
-    threads: f.threads ?? (cluster ? DEFAULTS.cluster.threads : defaultLocalThreads(cpuLimitCores())),
-    queryWorkers: f.queryWorkers ?? (cluster ? DEFAULTS.cluster.queryWorkersPerGroup : DEFAULTS.local.queryWorkersPerGroup),
-    target,
-    bootstrap: f.kafka ? f.kafka.split(',').map((s) => s.trim()).filter(Boolean) : [],
+    cluster: f.k8s === true,
+    ...(f.target ? { target: { adapter: f.target, config: f.targetConfig ? loadTargetConfig(f.targetConfig) : {} } } : {}),
+    ...(f.kafka ? { kafka: f.kafka.split(',').map((s) => s.trim()).filter(Boolean) } : {}),
+    seed: f.seed,
+    durationScale: f.durationScale,
+    rateScale: f.rateScale,
+    ingestWorkers: f.ingestWorkers,
+    threads: f.threads,
+    queryWorkers: f.queryWorkers,
+    thresholds: f.threshold ?? [],
     manageTopics: f.manageTopics ?? true,
+    eventsTopics: parseEventsTopics(f.eventsTopic),
+    drainTimeoutS: f.drainTimeout,
+    readyTimeoutS: f.readyTimeout,
+    reuseTarget: f.reuseTarget ?? false,
+    partitions: f.partitions,
     acks: f.acks === undefined ? undefined : f.acks === 'all' ? -1 : (Number(f.acks) as -1 | 0 | 1),
     compression: f.compression,
     maxInflightBatches: f.maxInflightBatches,
     maxInFlight: f.maxInFlight,
-    drainTimeoutS: f.drainTimeout,
-    readyTimeoutS: f.readyTimeout,
-    reuseTarget: f.reuseTarget ?? false,
-    freshness: f.freshness,
-    thresholds,
-    partitions: f.partitions ?? null,
-    eventsTopics,
+    ...(f.freshness === false ? { freshness: { enabled: false } } : {}),
+    nameOf: (s) => FLAG_NAMES[s],
   });
   return { loaded, plan };
 }

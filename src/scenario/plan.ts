@@ -18,6 +18,8 @@ export interface PlanOptions {
   ingestWorkers: number;
   threads: number;
   queryWorkers: number; // per group
+  /** Replicas of the named query groups (CRD `workers.queryGroups`); others get `queryWorkers`. */
+  queryWorkersByGroup?: Record<string, number>;
   target?: PlanTarget | null;
   bootstrap?: string[];
   manageTopics?: boolean;
@@ -29,10 +31,17 @@ export interface PlanOptions {
   readyTimeoutS?: number;
   reuseTarget?: boolean;
   freshness?: boolean; // false: --no-freshness
+  /** CRD `harness.freshness.intervalSeconds` / `idField`: beat the scenario's. */
+  freshnessIntervalS?: number;
+  freshnessIdField?: string;
   thresholds?: string[];
   partitions?: number | null;
   /** `--events-topic [STREAM=]NAME`: key '' for the single stream. */
   eventsTopics?: Record<string, string>;
+}
+
+function groupWorkers(o: PlanOptions, group: string): number {
+  return o.queryWorkersByGroup?.[group] ?? o.queryWorkers;
 }
 
 /** Counts g in [0, x) with g ≡ lane (mod lanes). */
@@ -122,15 +131,17 @@ export function buildPlan(scenario: ResolvedScenario, o: PlanOptions): RunPlan {
   const queryRates: PlanQueryRate[] = [];
   if (hasQueries) {
     for (const g of groups) {
-      for (let w = 0; w < o.queryWorkers; w++) {
-        const qps = scenario.phases.map((p) => (p.targetQps * g.weight) / o.queryWorkers);
+      const count = groupWorkers(o, g.name);
+      for (let w = 0; w < count; w++) {
+        const qps = scenario.phases.map((p) => (p.targetQps * g.weight) / count);
         queryRates.push({ worker: w, group: g.name, qps,
           arrivals: qps.map((q, p) => roundHalfUp(q * scenario.phases[p]!.durationS)) });
       }
     }
   }
 
-  const freshnessOn = scenario.freshness.enabled && o.freshness !== false;
+  const idField = o.freshnessIdField ?? scenario.freshness.idField;
+  const freshnessOn = (o.freshnessIdField !== undefined ? streamsIn.length > 0 : scenario.freshness.enabled) && o.freshness !== false;
   return {
     planVersion: 1,
     run: { name: o.runName, id: o.runId, seed: o.seed ?? streams[0]?.seed ?? DEFAULTS.seed },
@@ -150,13 +161,13 @@ export function buildPlan(scenario: ResolvedScenario, o: PlanOptions): RunPlan {
       drainTimeoutS: o.drainTimeoutS ?? defaultDrainTimeoutS(o.durationScale),
       readyTimeoutS: o.readyTimeoutS ?? DEFAULTS.readyTimeoutS,
       reuseTarget: o.reuseTarget ?? false,
-      freshness: { enabled: freshnessOn, intervalS: scenario.freshness.intervalS,
-        idField: freshnessOn ? scenario.freshness.idField : null },
+      freshness: { enabled: freshnessOn, intervalS: o.freshnessIntervalS ?? scenario.freshness.intervalS,
+        idField: freshnessOn ? idField : null },
     },
     thresholds: [...scenario.thresholds, ...(o.thresholds ?? [])],
     workers: {
       ingest: { count: ingestWorkers, threads: o.threads },
-      query: hasQueries ? groups.map((g) => ({ group: g.name, count: o.queryWorkers, endpoint: g.endpoint ?? '' })) : [],
+      query: hasQueries ? groups.map((g) => ({ group: g.name, count: groupWorkers(o, g.name), endpoint: g.endpoint ?? '' })) : [],
     },
     phases,
     streams,
