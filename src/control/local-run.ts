@@ -9,16 +9,14 @@ import { Worker } from 'node:worker_threads';
 import { RunError } from '../core/errors.js';
 import type { Logger, LogLevel } from '../core/logger.js';
 import type { TimerHandle, Timers } from '../core/timers.js';
-import { createKafka } from '../kafka/client-factory.js';
 import type { KafkaSettings } from '../kafka/kafka-config.js';
-import { ConsumerLagReader } from '../kafka/offsets.js';
 import type { RunPlan } from '../scenario/plan-types.js';
-import { readStartOffsets } from '../stream-agg/start-offsets.js';
 import type { LiveMessage } from '../stream-agg/live-types.js';
 import { expectedWorkers, type ExpectedWorker } from './expected-workers.js';
 import { runCoordinator, type CoordinatorResult } from './coordinator.js';
 import { START_LEAD_MS } from './start-time.js';
-import { adapterFor, cleanupRun, prepareRun } from './target-session.js';
+import { prepareForCoordinator } from './run-preparation.js';
+import { adapterFor, cleanupRun } from './target-session.js';
 import type { RoleThreadData, RoleThreadMessage } from './role-thread.js';
 
 export interface LocalRunOptions {
@@ -60,18 +58,8 @@ export async function runLocal(o: LocalRunOptions): Promise<LocalRunResult> {
   const warnings: string[] = [];
   const threads: { worker: ExpectedWorker; thread: Worker; exited: Promise<void> }[] = [];
   try {
-    const { prepared, topicWarnings } = await prepareRun(plan, adapter, o.kafka, logger);
-    warnings.push(...topicWarnings, ...(prepared.warnings ?? []));
-    let startOffsets = null;
-    if (plan.streams.length > 0) {
-      const client = createKafka(o.kafka, { run: plan.run.name, role: 'prepare', logger });
-      const admin = await client.connectedAdmin();
-      try {
-        startOffsets = await readStartOffsets(new ConsumerLagReader(admin), Object.fromEntries(plan.streams.map((s) => [s.name, s.topic])));
-      } finally {
-        await admin.disconnect();
-      }
-    }
+    const { prepared, startOffsets, warnings: prepareWarnings } = await prepareForCoordinator(plan, adapter, o.kafka, logger);
+    warnings.push(...prepareWarnings);
     o.onPrepared?.(warnings);
 
     // Local workers, each in its own thread. A thread that dies fails the run (a RunError as the abort reason).

@@ -1,11 +1,13 @@
 // `incidentbench prepare | cleanup | query` (SPEC §14): the target's side of a run on its own — create or remove
-// topics and target objects, or compile and run each query once. Must not run a benchmark.
+// topics and target objects (cleanup also from a plan.json: the operator's cleanup Job), or compile and run each
+// query once. Must not run a benchmark.
 
 import type { Command } from 'commander';
 import { explainCompiled } from '../../adapters/explain.js';
 import { streamContexts } from '../../adapters/stream-contexts.js';
 import { formatProblem, UsageError } from '../../core/errors.js';
 import { Logger } from '../../core/logger.js';
+import { readPlanFile } from '../../control/plan-source.js';
 import { cleanupRun, prepareRun, adapterFor } from '../../control/target-session.js';
 import { kafkaSettingsFromEnv, type KafkaSettings } from '../../kafka/kafka-config.js';
 import { VariableBinder } from '../../query-runner/variable-binder.js';
@@ -19,6 +21,33 @@ function planFor(file: string, f: Flags) {
   // Standalone commands default the run name to the scenario's name, so prepare and cleanup meet (SPEC §1.3).
   const runName = f.runName ?? loadScenarioFile(file).doc.scenario.name;
   return planFromFlags(file, { ...f, runName });
+}
+
+/** Run flags a plan file already fixes; with --plan only --kafka (and --verbose) may be given. */
+const PLAN_FIXED_FLAGS = ['target', 'targetConfig', 'runName', 'seed', 'durationScale', 'rateScale', 'ingestWorkers', 'threads',
+  'queryWorkers', 'threshold', 'eventsTopic', 'drainTimeout', 'readyTimeout', 'reuseTarget', 'partitions', 'acks', 'compression',
+  'maxInflightBatches', 'maxInFlight', 'k8s'] as const satisfies readonly (keyof RunFlags)[];
+
+/** `cleanup <scenario> [run flags]` or `cleanup --plan F [--kafka B]`: exactly one of the two. */
+function cleanupPlan(file: string | undefined, f: Flags & { plan?: string }): RunPlan {
+  if ((file === undefined) === (f.plan === undefined)) {
+    throw new UsageError(file === undefined ? 'cleanup: give a scenario file or --plan <plan.json>'
+      : `cleanup: give either the scenario ${JSON.stringify(file)} or --plan ${JSON.stringify(f.plan)}, not both`);
+  }
+  if (f.plan === undefined) return planFor(file!, f).plan;
+  const given = PLAN_FIXED_FLAGS.filter((k) => f[k] !== undefined).map(flagName);
+  if (f.manageTopics === false) given.push('--no-manage-topics');
+  if (f.freshness === false) given.push('--no-freshness');
+  if (given.length > 0) {
+    throw new UsageError(`cleanup --plan: the plan fixes the run; drop ${given.join(', ')} (only --kafka may override it)`);
+  }
+  const { plan } = readPlanFile(f.plan);
+  return f.kafka !== undefined ? { ...plan, kafka: { ...plan.kafka, bootstrap: f.kafka.split(',').map((b) => b.trim()).filter((b) => b !== '') } } : plan;
+}
+
+/** `targetConfig` → `--target-config`. */
+function flagName(key: string): string {
+  return `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 }
 
 function kafkaOf(plan: RunPlan, required: boolean): KafkaSettings | null {
@@ -51,11 +80,13 @@ export function registerTargetCommands(program: Command): void {
     });
 
   addRunFlags(program.command('cleanup').description('remove the run\'s target objects and topics (idempotent)')
-    .argument('<scenario>').option('--verbose', 'debug logging'))
-    .action(async (file: string, f: Flags) => {
-      const { plan } = planFor(file, f);
+    .argument('[scenario]', 'scenario YAML file (or --plan)')
+    .option('--plan <file>', 'the run\'s plan.json instead of a scenario and run flags (the operator\'s cleanup Job)')
+    .option('--verbose', 'debug logging'))
+    .action(async (file: string | undefined, f: Flags & { plan?: string }) => {
+      const plan = cleanupPlan(file, f);
       const logger = loggerOf(f);
-      const adapter = adapterFor(plan, logger, f.targetConfig);
+      const adapter = adapterFor(plan, logger, f.plan === undefined ? f.targetConfig : undefined);
       try {
         for (const w of await cleanupRun(plan, adapter, kafkaOf(plan, false), logger)) process.stderr.write(`warning: ${w}\n`);
         process.stdout.write(`cleaned up run ${plan.run.name}\n`);

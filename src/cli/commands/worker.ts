@@ -1,16 +1,19 @@
 // `incidentbench worker --role ingest …`: runs one worker of a run (SPEC §1.4, §14), as a pod or on any
-// machine that reaches Kafka. Must not coordinate: the coordinator (or a test) drives the control topic.
+// machine that reaches Kafka; an ingest worker warns when its lane threads exceed its CPU limit. Must not
+// coordinate: the coordinator (or a test) drives the control topic.
 
 import type { Command } from 'commander';
 import { UsageError } from '../../core/errors.js';
 import { Logger } from '../../core/logger.js';
 import { systemTimers } from '../../core/timers.js';
 import { runIngestRole } from '../../control/ingest-role.js';
+import { laneThreadsWarning } from '../../control/lane-cpu-check.js';
 import { workerId } from '../../control/protocol.js';
 import { runQueryRole } from '../../control/query-role.js';
 import { adapterFor } from '../../control/target-session.js';
 import { planFromControlTopic, readPlanFile } from '../../control/plan-source.js';
 import { kafkaSettingsFromEnv } from '../../kafka/kafka-config.js';
+import { cpuLimitCores } from '../../metrics/cpu-limit.js';
 import { wholeNumber } from '../flag-values.js';
 
 interface WorkerFlags {
@@ -53,6 +56,9 @@ export function registerWorker(program: Command): void {
       const kafka = kafkaSettingsFromEnv(process.env, { bootstrap, connectTimeoutMs: (f.connectTimeout ?? 10) * 1000 });
       const { plan, planHash } = loaded ?? await planFromControlTopic(f.run!, kafka, systemTimers, logger, 120);
       if (f.role === 'ingest') {
+        const cores = cpuLimitCores();
+        const tooMany = laneThreadsWarning(plan.workers.ingest.threads, cores);
+        if (tooMany) logger.warn(tooMany, { threads: plan.workers.ingest.threads, cpuLimitCores: cores });
         await runIngestRole({ plan, planHash, index, kafka, timers: systemTimers, logger });
         return;
       }
