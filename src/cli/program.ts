@@ -3,11 +3,14 @@
 
 import { Command } from 'commander';
 import { VERSION } from '../core/version.js';
+import { registerClusterCommands } from './commands/cluster.js';
 import { registerCompare } from './commands/compare.js';
+import { registerCoordinator } from './commands/coordinator.js';
 import { registerDemo } from './commands/demo.js';
 import { registerGenerate } from './commands/generate.js';
 import { registerMetrics } from './commands/metrics.js';
 import { registerPlan } from './commands/plan.js';
+import { registerRender } from './commands/render.js';
 import { registerReport } from './commands/report.js';
 import { registerRun } from './commands/run.js';
 import { registerTargetCommands } from './commands/target-commands.js';
@@ -27,9 +30,12 @@ export function createProgram(): Command {
   registerTargetCommands(program);
   registerRun(program);
   registerWorker(program);
+  registerCoordinator(program);
   registerMetrics(program);
+  registerClusterCommands(program);
   registerReport(program);
   registerCompare(program);
+  registerRender(program);
   registerDemo(program);
   registerVersion(program);
   return program;

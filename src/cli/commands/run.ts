@@ -1,6 +1,6 @@
-// `incidentbench run <scenario> [run flags]` (SPEC §1.4, §14): a benchmark run in local mode — every role in this
-// process (roles in worker threads), progress line or --live TUI, reports in --out, exit codes 0/1/2/3/130, Ctrl-C
-// aborts with a partial report. Must not hold run logic (control/local-run.ts does).
+// `incidentbench run <scenario> [run flags]` (SPEC §1.4, §14): a local run — every role in this process (roles in
+// worker threads), progress line or --live TUI, reports in --out, exit codes 0/1/2/3/130, Ctrl-C aborts with a partial
+// report; with --k8s it submits the run to the cluster's operator instead. Must not hold run logic (control/ does).
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,13 +11,16 @@ import { adapterFor } from '../../control/target-session.js';
 import { kafkaSettingsFromEnv } from '../../kafka/kafka-config.js';
 import type { RunPlan } from '../../scenario/plan-types.js';
 import { EXIT } from '../../stream-agg/verdict-types.js';
-import { addRunFlags, planFromFlags, type RunFlags } from '../run-flags.js';
+import { loadScenarioFile } from '../../scenario/load-scenario.js';
+import { runInCluster, type ClusterRunFlags } from '../cluster-run.js';
+import { clusterRunName } from '../k8s-run-resource.js';
+import { addRunFlags, planFromFlags } from '../run-flags.js';
 import { renderPlan } from '../plan-printer.js';
 import { wholeNumber } from '../flag-values.js';
 import { watchInterrupts } from '../interrupts.js';
 import { runShowingProgress, summaryLines, type ShownRun } from '../run-display.js';
 
-interface LocalRunFlags extends RunFlags {
+interface LocalRunFlags extends ClusterRunFlags {
   out?: string;
   dryRun?: boolean;
   live?: boolean;
@@ -42,15 +45,26 @@ export function registerRun(program: Command): void {
       .option('--connect-timeout <s>', 'Kafka connect timeout in seconds', wholeNumber('--connect-timeout', 1), 10)
       .option('--local-ingest-workers <n>', 'ingest workers started here (default all; the rest join with `incidentbench worker --run`)',
         wholeNumber('--local-ingest-workers', 0))
-      .option('--local-query-workers <n>', 'query workers started here (default all)', wholeNumber('--local-query-workers', 0)),
+      .option('--local-query-workers <n>', 'query workers started here (default all)', wholeNumber('--local-query-workers', 0))
+      .option('--namespace <ns>', 'with --k8s: the namespace of the run (default: the kubeconfig context\'s)')
+      .option('--image <image>', 'with --k8s: the incidentbench image of the pods (default the operator\'s incidentbench:<version>)')
+      .option('--credentials-secret <name>', 'with --k8s: Secret whose keys become the target credentials\' env vars')
+      .option('--kafka-secret <name>', 'with --k8s: Secret with IB_KAFKA_SASL_MECHANISM / IB_KAFKA_USERNAME / IB_KAFKA_PASSWORD')
+      .option('--kubeconfig <file>', 'with --k8s: kubeconfig file (default $KUBECONFIG or ~/.kube/config)')
+      .option('--context <name>', 'with --k8s: kubeconfig context')
+      .option('--detach', 'with --k8s: submit and return without following the run'),
   ).action(async (file: string, f: LocalRunFlags) => {
-    const { loaded, plan } = planFromFlags(file, f);
+    const runName = f.runName ?? (f.k8s ? clusterRunName(loadScenarioFile(file).doc.scenario.name, new Date()) : undefined);
+    const { loaded, plan } = planFromFlags(file, { ...f, ...(runName ? { runName } : {}) });
+    if (f.k8s && !f.dryRun) {
+      process.exitCode = await runInCluster(loaded, plan, f);
+      return;
+    }
     for (const w of loaded.warnings) process.stderr.write(`warning: ${formatProblem(w)}\n`);
     if (f.dryRun) {
       process.stdout.write(`${renderPlan(plan)}\n`);
       return;
     }
-    if (f.k8s) throw new UsageError('--k8s: cluster runs go through the operator (`kubectl apply` of an IncidentBenchRun); run without --k8s for a local run');
     if (!plan.target) throw new UsageError('--target <adapter> and --target-config <file> are required for a run');
     if (plan.kafka.bootstrap.length === 0) throw new UsageError('--kafka <bootstrap> is required for a run (host:port of your Kafka)');
     // The target config (and the secrets it names) is checked before anything is written or connected to (SPEC §17).
