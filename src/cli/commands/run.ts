@@ -12,7 +12,7 @@ import { kafkaSettingsFromEnv } from '../../kafka/kafka-config.js';
 import type { RunPlan } from '../../scenario/plan-types.js';
 import { EXIT } from '../../stream-agg/verdict-types.js';
 import { loadScenarioFile } from '../../scenario/load-scenario.js';
-import { runInCluster, type ClusterRunFlags } from '../cluster-run.js';
+import type { ClusterRunFlags } from '../cluster-run.js';
 import { clusterRunName } from '../k8s-run-resource.js';
 import { addRunFlags, planFromFlags } from '../run-flags.js';
 import { renderPlan } from '../plan-printer.js';
@@ -57,6 +57,8 @@ export function registerRun(program: Command): void {
     const runName = f.runName ?? (f.k8s ? clusterRunName(loadScenarioFile(file).doc.scenario.name, new Date()) : undefined);
     const { loaded, plan } = planFromFlags(file, { ...f, ...(runName ? { runName } : {}) });
     if (f.k8s && !f.dryRun) {
+      // Loaded only here: @kubernetes/client-node adds about a second to every command's start.
+      const { runInCluster } = await import('../cluster-run.js');
       process.exitCode = await runInCluster(loaded, plan, f);
       return;
     }
