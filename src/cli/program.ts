@@ -9,6 +9,7 @@ import { registerCoordinator } from './commands/coordinator.js';
 import { registerDemo } from './commands/demo.js';
 import { registerGenerate } from './commands/generate.js';
 import { registerMetrics } from './commands/metrics.js';
+import { registerOperator } from './commands/operator.js';
 import { registerPlan } from './commands/plan.js';
 import { registerRender } from './commands/render.js';
 import { registerReport } from './commands/report.js';
@@ -36,6 +37,7 @@ export function createProgram(): Command {
   registerReport(program);
   registerCompare(program);
   registerRender(program);
+  registerOperator(program);
   registerDemo(program);
   registerVersion(program);
   return program;
