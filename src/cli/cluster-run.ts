@@ -11,7 +11,7 @@ import type { LoadedScenario } from '../scenario/load-scenario.js';
 import type { RunPlan } from '../scenario/plan-types.js';
 import { EXIT } from '../stream-agg/verdict-types.js';
 import { watchInterrupts } from './interrupts.js';
-import { checkClusterRunName, runResourceFromFlags, type ClusterFlags } from './k8s-run-resource.js';
+import { runResourceFromFlags, type ClusterFlags } from './k8s-run-resource.js';
 import type { RunFlags } from './run-flags.js';
 
 export interface ClusterRunFlags extends RunFlags, ClusterFlags {
@@ -70,7 +70,6 @@ export function clusterResultLines(run: IncidentBenchRun): { lines: string[]; ex
 }
 
 export async function runInCluster(loaded: LoadedScenario, plan: RunPlan, f: ClusterRunFlags): Promise<number> {
-  checkClusterRunName(plan.run.name);
   for (const w of loaded.warnings) process.stderr.write(`warning: ${formatProblem(w)}\n`);
   const resource = runResourceFromFlags(loaded, plan, f);
   const api = KubeClient.fromKubeconfig({ ...(f.kubeconfig ? { kubeconfig: f.kubeconfig } : {}),

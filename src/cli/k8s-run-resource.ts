@@ -17,26 +17,6 @@ export interface ClusterFlags {
   kafkaSecret?: string;
 }
 
-/** Longest run name in a cluster: Job pods append `-<index>-<5 chars>` and query Jobs `-query-<group>`. */
-export const CLUSTER_RUN_NAME_MAX = 40;
-
-/** `<scenario>-YYYYMMDD-HHMMSS` in UTC, the scenario part cut so the whole fits CLUSTER_RUN_NAME_MAX. */
-export function clusterRunName(scenarioName: string, now: Date): string {
-  const p = (n: number) => String(n).padStart(2, '0');
-  const stamp = `${now.getUTCFullYear()}${p(now.getUTCMonth() + 1)}${p(now.getUTCDate())}-`
-    + `${p(now.getUTCHours())}${p(now.getUTCMinutes())}${p(now.getUTCSeconds())}`;
-  const room = CLUSTER_RUN_NAME_MAX - stamp.length - 1;
-  const head = scenarioName.toLowerCase().replace(/[^a-z0-9-]+/g, '-').slice(0, room).replace(/^-+|-+$/g, '');
-  return `${head || 'run'}-${stamp}`;
-}
-
-export function checkClusterRunName(name: string): void {
-  if (name.length > CLUSTER_RUN_NAME_MAX) {
-    throw new UsageError(`--run-name: ${JSON.stringify(name)} has ${name.length} characters; a cluster run name may have at most `
-      + `${CLUSTER_RUN_NAME_MAX} (its Jobs' pod names add the worker index and a suffix, and must stay within 63)`);
-  }
-}
-
 /** The scenario document with every `sql_file` replaced by the file's text (a pod has no scenario folder). */
 export function inlineScenario(loaded: LoadedScenario): Record<string, unknown> {
   const doc = structuredClone(loaded.doc) as unknown as Record<string, unknown>;

@@ -6,6 +6,7 @@ import { Option, type Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
 import { ConfigError, UsageError } from '../core/errors.js';
 import { checkRunName, planRun, type RunSetting } from '../control/run-request.js';
+import { checkClusterRunName, clusterRunName } from './cluster-run-name.js';
 import { loadScenarioFile, type LoadedScenario } from '../scenario/load-scenario.js';
 import type { RunPlan } from '../scenario/plan-types.js';
 import { collect, positiveNumber, wholeNumber } from './flag-values.js';
@@ -115,8 +116,10 @@ const FLAG_NAMES: Record<RunSetting, string> = {
 
 export function planFromFlags(scenarioFile: string, f: RunFlags, now: Date = new Date()): PlannedRun {
   const loaded = loadScenarioFile(scenarioFile);
-  const runName = f.runName ?? generatedRunName(now);
+  // In a cluster the name also names Jobs and pods: `<scenario>-<time>`, at most 40 characters.
+  const runName = f.runName ?? (f.k8s ? clusterRunName(loaded.doc.scenario.name, now) : generatedRunName(now));
   checkRunName(runName, '--run-name');
+  if (f.k8s) checkClusterRunName(runName);
   if (f.targetConfig && !f.target) throw new UsageError('--target-config needs --target <adapter>');
   const plan = planRun(loaded, {
     runName,

@@ -8,9 +8,8 @@ import { stringify } from 'yaml';
 import { formatProblem, UsageError } from '../../core/errors.js';
 import { VERSION } from '../../core/version.js';
 import { DEFAULT_IMAGE, runObjects, type RunObjects } from '../../control/k8s/run-objects.js';
-import { loadScenarioFile } from '../../scenario/load-scenario.js';
 import type { RunPlan } from '../../scenario/plan-types.js';
-import { checkClusterRunName, clusterRunName, type ClusterFlags } from '../k8s-run-resource.js';
+import type { ClusterFlags } from '../k8s-run-resource.js';
 import { addRunFlags, planFromFlags, type RunFlags } from '../run-flags.js';
 
 /** Pods and their hostnames append suffixes to `<run>-query-<group>`; 40 characters leave room. */
@@ -74,9 +73,7 @@ export function renderRun(file: string, flags: RenderFlags, now: Date = new Date
     throw new UsageError('render needs --kafka <bootstrap>: the pods connect to Kafka at the address in the plan '
       + '(an address reachable from inside the cluster, e.g. --kafka kafka.kafka.svc:9092)');
   }
-  if (flags.runName !== undefined) checkClusterRunName(flags.runName);
-  const runName = flags.runName ?? clusterRunName(loadScenarioFile(file).doc.scenario.name, now);
-  const planned = planFromFlags(file, { ...flags, runName, k8s: true }, now);
+  const planned = planFromFlags(file, { ...flags, k8s: true }, now);
   const plan: RunPlan = flags.runId ? { ...planned.plan, run: { ...planned.plan.run, id: flags.runId } } : planned.plan;
   const objects = renderedFiles(runObjects(plan, {
     namespace: flags.namespace ?? '',

@@ -11,9 +11,7 @@ import { adapterFor } from '../../control/target-session.js';
 import { kafkaSettingsFromEnv } from '../../kafka/kafka-config.js';
 import type { RunPlan } from '../../scenario/plan-types.js';
 import { EXIT } from '../../stream-agg/verdict-types.js';
-import { loadScenarioFile } from '../../scenario/load-scenario.js';
 import type { ClusterRunFlags } from '../cluster-run.js';
-import { clusterRunName } from '../k8s-run-resource.js';
 import { addRunFlags, planFromFlags } from '../run-flags.js';
 import { renderPlan } from '../plan-printer.js';
 import { wholeNumber } from '../flag-values.js';
@@ -54,8 +52,7 @@ export function registerRun(program: Command): void {
       .option('--context <name>', 'with --k8s: kubeconfig context')
       .option('--detach', 'with --k8s: submit and return without following the run'),
   ).action(async (file: string, f: LocalRunFlags) => {
-    const runName = f.runName ?? (f.k8s ? clusterRunName(loadScenarioFile(file).doc.scenario.name, new Date()) : undefined);
-    const { loaded, plan } = planFromFlags(file, { ...f, ...(runName ? { runName } : {}) });
+    const { loaded, plan } = planFromFlags(file, f);
     if (f.k8s && !f.dryRun) {
       // Loaded only here: @kubernetes/client-node adds about a second to every command's start.
       const { runInCluster } = await import('../cluster-run.js');

@@ -6,7 +6,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
-import { clusterRunName } from '../../../src/cli/k8s-run-resource.js';
+import { clusterRunName } from '../../../src/cli/cluster-run-name.js';
 import { runCli } from '../../support/run-cli.js';
 import { REPO } from './k8s-test-plans.js';
 
