@@ -100,10 +100,14 @@ describe('operator lifecycle against the fake API server and the test Kafka (SPE
     return JSON.parse(cm.data![PLAN_KEY]!) as RunPlan;
   }
 
-  async function createTopics(plan: RunPlan): Promise<void> {
-    await kafka.createTopic(plan.kafka.topics.live, 1);
-    await kafka.createTopic(plan.kafka.topics.control, 1);
-    await kafka.createTopic(plan.kafka.topics.metrics, 2);
+  /**
+   * The run's harness topics, made before the run exists: the operator follows the live topic as soon as the run is
+   * Preparing, and the test Kafka auto-creates a topic (4 partitions) on the first metadata request for it.
+   */
+  async function createTopics(run: string): Promise<void> {
+    await kafka.createTopic(`ib.${run}.live`, 1);
+    await kafka.createTopic(`ib.${run}.control`, 1);
+    await kafka.createTopic(`ib.${run}.metrics`, 2);
   }
 
   async function publish(plan: RunPlan, m: Partial<LiveMessage> & { kind: LiveMessage['kind'] }): Promise<void> {
@@ -134,6 +138,7 @@ describe('operator lifecycle against the fake API server and the test Kafka (SPE
   it('success: Pending → Preparing → Initializing → Running → Reporting → Completed, with results and the report ConfigMap', async () => {
     const op = startOperator();
     await op.start();
+    await createTopics('ok1');
     await api.createRun(runObject('ok1'));
     const preparing = await waitPhase('ok1', 'Preparing');
     assert.ok(preparing.metadata.finalizers?.includes(FINALIZER));
@@ -142,7 +147,6 @@ describe('operator lifecycle against the fake API server and the test Kafka (SPE
     assert.equal(preparing.status?.runId, plan.run.id);
     const coordinator = await waitJob('ok1-coordinator');
     new Job(coordinator as ConstructorParameters<typeof Job>[0]).validate();
-    await createTopics(plan);
 
     await publish(plan, liveState('ok1', { stage: 'waiting', ready: { ingest: 1, query: 0 }, expected: { ingest: 2, query: 1 }, at: Date.now() }));
     const initializing = await waitPhase('ok1', 'Initializing');
@@ -233,9 +237,9 @@ describe('operator lifecycle against the fake API server and the test Kafka (SPE
   it('READY timeout: Failed with WorkersReady=False/ReadyTimeout naming the missing workers', async () => {
     const op = startOperator();
     await op.start();
+    await createTopics('rt1');
     await api.createRun(runObject('rt1'));
     const plan = await planOf('rt1');
-    await createTopics(plan);
     await publish(plan, liveState('rt1', { stage: 'waiting', ready: { ingest: 1, query: 0 }, expected: { ingest: 2, query: 1 }, at: Date.now() }));
     await waitPhase('rt1', 'Initializing');
     await publish(plan, liveState('rt1', { stage: 'failed', reason: 'READY barrier timed out after 120 s; missing ingest-1, query-default-0', ready: { ingest: 1, query: 0 }, expected: { ingest: 2, query: 1 }, at: Date.now() + 1 }));
@@ -249,9 +253,9 @@ describe('operator lifecycle against the fake API server and the test Kafka (SPE
   it('deletion mid-run: running Jobs deleted, the cleanup Job created, the finalizer removed after it succeeds, children cascade', async () => {
     const op = startOperator();
     await op.start();
+    await createTopics('del1');
     await api.createRun(runObject('del1'));
     const plan = await planOf('del1');
-    await createTopics(plan);
     await publish(plan, liveState('del1', { stage: 'running', ready: { ingest: 2, query: 1 }, expected: { ingest: 2, query: 1 }, t0: Date.now(), at: Date.now() }));
     await waitPhase('del1', 'Running');
     await waitJob('del1-ingest');
@@ -283,9 +287,9 @@ describe('operator lifecycle against the fake API server and the test Kafka (SPE
   it('operator restart mid-run: a new operator continues from the resource and the topics and creates nothing twice', async () => {
     const first = startOperator();
     await first.start();
+    await createTopics('rs1');
     await api.createRun(runObject('rs1'));
     const plan = await planOf('rs1');
-    await createTopics(plan);
     await publish(plan, liveState('rs1', { stage: 'waiting', ready: { ingest: 0, query: 0 }, expected: { ingest: 2, query: 1 }, at: Date.now() }));
     await waitPhase('rs1', 'Initializing');
     await waitJob('rs1-query-default');

@@ -179,7 +179,7 @@ export class ObjectStore {
     }
     next.apiVersion = apiVersionOf(r);
     next.kind = r.kind;
-    if (!o.force && o.subresource !== 'status') this.opts.validate?.(r, next);
+    if (!o.force) this.opts.validate?.(r, next);
     next.metadata.resourceVersion = existing.metadata.resourceVersion;
     if (withoutVolatile(next) === withoutVolatile(existing)) return structuredClone(existing);
     next.metadata.resourceVersion = String(++this.rv);

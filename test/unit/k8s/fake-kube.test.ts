@@ -163,6 +163,17 @@ describe('fake Kubernetes API server (driven by @kubernetes/client-node)', () =>
       assert.equal(st.code, 422);
       assert.equal(st.reason, 'Invalid');
     });
+
+    it('refuses a run, or a run status, that breaks the CRD schema with 422 Invalid naming the field', async () => {
+      const wrongSpec = await statusOf(createRun({ ...run('bad'), spec: { kafka: { bootstrapServers: 'k:9092' }, seed: -1 } } as Run));
+      assert.equal(wrongSpec.code, 422);
+      assert.match(wrongSpec.message ?? '', /\/spec\/seed/);
+      const created = await createRun(run('r1'));
+      const wrongStatus = await statusOf(custom.replaceNamespacedCustomObjectStatus({ ...G, namespace: NS, name: 'r1',
+        body: { ...created, status: { phase: 'Sleeping' } } }));
+      assert.equal(wrongStatus.code, 422);
+      assert.match(wrongStatus.message ?? '', /\/status\/phase/);
+    });
   });
 
   describe('replace and patch', () => {

@@ -1,37 +1,16 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { Ajv, type ValidateFunction } from 'ajv';
+import type { ValidateFunction } from 'ajv';
 import { parse } from 'yaml';
 import { createAdapter } from '../../../src/adapters/registry.js';
-import { runOpenApiSchema } from '../../../src/control/k8s/crd.js';
 import type { IncidentBenchRun } from '../../../src/control/k8s/run-resource.js';
 import { planFromSpec } from '../../../src/control/k8s/spec-request.js';
-import type { StructuralSchema } from '../../../src/control/k8s/structural-schema.js';
+import { crdValidator as sharedValidator } from '../../support/crd-validator.js';
 
 const SAMPLES = 'manifests/samples';
-const K8S_KEYWORDS = ['x-kubernetes-preserve-unknown-fields', 'x-kubernetes-int-or-string', 'x-kubernetes-embedded-resource',
-  'x-kubernetes-list-type', 'x-kubernetes-list-map-keys', 'x-kubernetes-map-type', 'x-kubernetes-validations'];
-
-/** OpenAPI v3 (boolean exclusiveMinimum beside minimum) → the numeric form ajv's draft-07 expects. */
-function toAjvSchema(node: StructuralSchema): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...node };
-  for (const [flag, bound] of [['exclusiveMinimum', 'minimum'], ['exclusiveMaximum', 'maximum']] as const) {
-    if (out[flag] === true) {
-      out[flag] = out[bound];
-      delete out[bound];
-    }
-  }
-  if (node.properties) out.properties = Object.fromEntries(Object.entries(node.properties).map(([k, v]) => [k, toAjvSchema(v)]));
-  if (node.additionalProperties) out.additionalProperties = toAjvSchema(node.additionalProperties);
-  if (node.items) out.items = toAjvSchema(node.items);
-  return out;
-}
-
 function crdValidator(): ValidateFunction {
-  const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
-  for (const keyword of K8S_KEYWORDS) ajv.addKeyword({ keyword });
-  return ajv.compile(toAjvSchema(runOpenApiSchema()));
+  return sharedValidator();
 }
 
 function schemaErrors(validate: ValidateFunction, obj: unknown): string[] {
