@@ -1,7 +1,8 @@
 // SPEC §15.2/§16 acceptance without a cluster: the operator as a process against the fake API server, whose fake
-// kubelet runs the operator's Jobs as real coordinator / worker / cleanup processes against the test Kafka and
-// ClickHouse — from `kubectl apply` of an IncidentBenchRun to its status, results and report ConfigMap, and on delete
-// the cleanup Job. Must use its own run name, and stop only what it started.
+// kubelet runs the operator's Jobs as real OS processes — one coordinator, three ingest workers, two query workers
+// (index from $JOB_COMPLETION_INDEX), later the cleanup Job — against the test Kafka and ClickHouse: from applying an
+// IncidentBenchRun to its status, results, phase skew and report ConfigMap, and on delete the cleanup. Must use its
+// own run name, and stop only what it started.
 
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -16,6 +17,8 @@ import {
 } from '../../src/control/k8s/run-resource.js';
 import { planFromSpec } from '../../src/control/k8s/spec-request.js';
 import { runTopics } from '../../src/control/target-session.js';
+import { formatPlain } from '../../src/report/display-number.js';
+import { escapeHtml } from '../../src/report/html-escape.js';
 import { validateRunJson } from '../../src/report/run-json-schema.js';
 import type { RunPlan } from '../../src/scenario/plan-types.js';
 import type { RunJson } from '../../src/stream-agg/run-result-types.js';
@@ -30,6 +33,9 @@ const RUNS = 'incidentbenchruns';
 const CH_USER = 'bench';
 const CH_PASSWORD = 'k8s-e2e-secret';
 const SECRET = 'clickhouse-credentials';
+
+/** Phase skew above this means the workers did not switch phases together (SPEC §12.2 warns above 1 s). */
+const SANE_SKEW_MS = 1000;
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
@@ -63,9 +69,9 @@ describe('the operator\'s Jobs run for real: operator process → Jobs → coord
         target: { adapter: 'clickhouse', config: { url: stack.ch.url, user: CH_USER, password_env: 'CH_PASSWORD', kafka_broker_list: stack.kafka.bootstrap },
           credentialsSecretRef: { name: SECRET } },
         kafka: { bootstrapServers: stack.kafka.bootstrap },
-        // duration 0.15 → six 5 s phases (30 s); rate 0.25 → 50–500 EPS over 2 ingest workers of 1 lane each.
+        // duration 0.15 → six 5 s phases (30 s); rate 0.25 → 50–500 EPS over 3 ingest workers of 1 lane each.
         scaling: { durationScale: 0.15, rateScale: 0.25 },
-        workers: { ingest: { replicas: 2, threads: 1 }, query: { replicas: 1 } },
+        workers: { ingest: { replicas: 3, threads: 1 }, query: { replicas: 2 } },
         drainTimeoutSeconds: 30,
       },
     };
@@ -150,8 +156,12 @@ describe('the operator\'s Jobs run for real: operator process → Jobs → coord
     assert.deepEqual(jobs.map((j) => j.metadata?.name).sort(), [`${runName}-coordinator`, `${runName}-ingest`, `${runName}-query-default`]);
     for (const j of jobs) assert.equal(j.status?.conditions?.find((c) => c.type === 'Complete')?.status, 'True', `${j.metadata?.name} Complete`);
     const pods = kubelet.pods.filter((p) => p.job.startsWith(`${runName}-`));
-    assert.deepEqual(pods.map((p) => p.job).sort(), [`${runName}-coordinator`, `${runName}-ingest`, `${runName}-ingest`, `${runName}-query-default`]);
+    assert.deepEqual(pods.map((p) => p.job).sort(), [`${runName}-coordinator`, `${runName}-ingest`, `${runName}-ingest`,
+      `${runName}-ingest`, `${runName}-query-default`, `${runName}-query-default`]);
     for (const p of pods) assert.equal(p.exitCode, 0, `${p.pod} exit code\n${p.log.slice(-2000)}`);
+    const coordinatorPod = pods.find((p) => p.job === `${runName}-coordinator`)!;
+    assert.match(coordinatorPod.log, new RegExp(`^run ${runName} finished: valid, not comparable \\(exit code 0\\)$`, 'm'),
+      'the coordinator prints the run summary at the end of its log');
     const coordinatorJob = jobs.find((j) => j.metadata?.name === `${runName}-coordinator`)!;
     assert.deepEqual(coordinatorJob.spec?.template.spec?.containers[0]?.envFrom, [{ secretRef: { name: SECRET } }]);
   });
@@ -160,6 +170,40 @@ describe('the operator\'s Jobs run for real: operator process → Jobs → coord
     assert.ok(progresses.length >= 1, 'progress mirrored at least once');
     for (const p of progresses) assert.equal(p.totalSeconds, plan.totals.durationS);
     assert.ok(progresses.some((p) => p.elapsedSeconds > 0), `elapsed seconds move: ${progresses.map((p) => p.elapsedSeconds).join(', ')}`);
+  });
+
+  /** run.json and report.html from the report ConfigMap. */
+  function reportOf(): { raw: unknown; run: RunJson; html: string } {
+    const cm = fake.get<V1ConfigMap>('configmaps', NS, `${runName}-report`);
+    assert.ok(cm?.binaryData, 'the report ConfigMap');
+    const unzip = (key: string) => gunzipSync(Buffer.from(cm.binaryData![key]!, 'base64')).toString('utf8');
+    const raw: unknown = JSON.parse(unzip(REPORT_KEYS.runJson));
+    return { raw, run: raw as RunJson, html: unzip(REPORT_KEYS.reportHtml) };
+  }
+
+  it('the coordinator saw the five worker processes, each done, none lost', () => {
+    const r = reportOf().run;
+    assert.deepEqual(Object.keys(r.workers).sort(), ['ingest-0', 'ingest-1', 'ingest-2', 'query-0', 'query-1']);
+    for (const [id, w] of Object.entries(r.workers)) {
+      assert.equal(w.done, true, `${id} done`);
+      assert.equal(w.lost, false, `${id} not lost`);
+      if (id.startsWith('ingest-')) assert.ok((w.ingest?.acked ?? 0) > 0, `${id} acked its share`);
+    }
+  });
+
+  it('measures the phase skew between the worker processes and shows it in report.html', () => {
+    const { run: r, html } = reportOf();
+    const skew = r.derived['harness.phase_skew_ms'];
+    console.log(`      (phase skew across the 5 worker processes: ${String(skew)} ms; per phase: `
+      + `${r.phases.map((p) => `${p.name} ${String(p.skew_ms)}`).join(', ')})`);
+    assert.equal(typeof skew, 'number', 'harness.phase_skew_ms is measured');
+    assert.ok(skew! >= 0 && skew! < SANE_SKEW_MS, `phase skew ${String(skew)} ms within [0, ${SANE_SKEW_MS})`);
+    const perPhase = r.phases.map((p) => p.skew_ms).filter((x): x is number => x !== null);
+    assert.ok(perPhase.length > 0, 'per-phase skews are measured');
+    assert.equal(Math.max(...perPhase), skew, 'the run\'s skew is the largest phase skew');
+    assert.match(html, new RegExp(`harness\\.phase_skew_ms</span></td><td[^>]*>${escapeRegExp(escapeHtml(formatPlain(skew!)))}<`),
+      'report.html lists harness.phase_skew_ms with its value');
+    assert.ok(html.includes('Switch skew ms'), 'report.html has the per-phase skew column');
   });
 
   it('stores valid results with a scorecard and the report ConfigMap (run.json per its schema, report.html)', async () => {
@@ -207,3 +251,7 @@ describe('the operator\'s Jobs run for real: operator process → Jobs → coord
     assert.equal(Number(await stack.query(tableExists)), 0, 'the data table the run created is dropped');
   });
 });
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
