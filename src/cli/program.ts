@@ -8,6 +8,7 @@ import { registerCompare } from './commands/compare.js';
 import { registerCoordinator } from './commands/coordinator.js';
 import { registerDemo } from './commands/demo.js';
 import { registerGenerate } from './commands/generate.js';
+import { registerLoad } from './commands/load.js';
 import { registerMetrics } from './commands/metrics.js';
 import { registerOperator } from './commands/operator.js';
 import { registerPlan } from './commands/plan.js';
@@ -29,6 +30,7 @@ export function createProgram(): Command {
   registerPlan(program);
   registerGenerate(program);
   registerTargetCommands(program);
+  registerLoad(program);
   registerRun(program);
   registerWorker(program);
   registerCoordinator(program);

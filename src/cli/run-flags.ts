@@ -148,3 +148,8 @@ export function planFromFlags(scenarioFile: string, f: RunFlags, now: Date = new
   });
   return { loaded, plan };
 }
+
+/** Standalone commands (prepare, cleanup, query, load) default the run name to the scenario's, so they meet (SPEC §1.3). */
+export function planStandalone(scenarioFile: string, f: RunFlags): PlannedRun {
+  return planFromFlags(scenarioFile, { ...f, runName: f.runName ?? loadScenarioFile(scenarioFile).doc.scenario.name });
+}

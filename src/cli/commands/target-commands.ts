@@ -11,17 +11,10 @@ import { readPlanFile } from '../../control/plan-source.js';
 import { cleanupRun, prepareRun, adapterFor } from '../../control/target-session.js';
 import { kafkaSettingsFromEnv, type KafkaSettings } from '../../kafka/kafka-config.js';
 import { VariableBinder } from '../../query-runner/variable-binder.js';
-import { loadScenarioFile } from '../../scenario/load-scenario.js';
 import type { RunPlan } from '../../scenario/plan-types.js';
-import { addRunFlags, planFromFlags, type RunFlags } from '../run-flags.js';
+import { addRunFlags, planStandalone, type RunFlags } from '../run-flags.js';
 
 type Flags = RunFlags & { json?: boolean; name?: string[]; explain?: boolean; verbose?: boolean };
-
-function planFor(file: string, f: Flags) {
-  // Standalone commands default the run name to the scenario's name, so prepare and cleanup meet (SPEC §1.3).
-  const runName = f.runName ?? loadScenarioFile(file).doc.scenario.name;
-  return planFromFlags(file, { ...f, runName });
-}
 
 /** Run flags a plan file already fixes; with --plan only --kafka (and --verbose) may be given. */
 const PLAN_FIXED_FLAGS = ['target', 'targetConfig', 'runName', 'seed', 'durationScale', 'rateScale', 'ingestWorkers', 'threads',
@@ -34,7 +27,7 @@ function cleanupPlan(file: string | undefined, f: Flags & { plan?: string }): Ru
     throw new UsageError(file === undefined ? 'cleanup: give a scenario file or --plan <plan.json>'
       : `cleanup: give either the scenario ${JSON.stringify(file)} or --plan ${JSON.stringify(f.plan)}, not both`);
   }
-  if (f.plan === undefined) return planFor(file!, f).plan;
+  if (f.plan === undefined) return planStandalone(file!, f).plan;
   const given = PLAN_FIXED_FLAGS.filter((k) => f[k] !== undefined).map(flagName);
   if (f.manageTopics === false) given.push('--no-manage-topics');
   if (f.freshness === false) given.push('--no-freshness');
@@ -66,7 +59,7 @@ export function registerTargetCommands(program: Command): void {
   addRunFlags(program.command('prepare').description('create the run\'s topics and target objects; print the result')
     .argument('<scenario>').option('--json', 'JSON output').option('--verbose', 'debug logging'))
     .action(async (file: string, f: Flags) => {
-      const { plan, loaded } = planFor(file, f);
+      const { plan, loaded } = planStandalone(file, f);
       for (const w of loaded.warnings) process.stderr.write(`warning: ${formatProblem(w)}\n`);
       const logger = loggerOf(f);
       const adapter = adapterFor(plan, logger, f.targetConfig);
@@ -102,7 +95,7 @@ export function registerTargetCommands(program: Command): void {
     .option('--json', 'one JSON object per query')
     .option('--verbose', 'debug logging'))
     .action(async (file: string, f: Flags) => {
-      const { plan } = planFor(file, f);
+      const { plan } = planStandalone(file, f);
       const logger = loggerOf(f);
       const adapter = adapterFor(plan, logger, f.targetConfig);
       const all = [...plan.scenario.queries, ...(plan.scenario.session?.categories.flatMap((c) => c.queries) ?? [])];
