@@ -3,6 +3,7 @@
 
 import { stringify } from 'yaml';
 import { ConfigError, IncidentBenchError, formatProblem, type Problem } from '../../core/errors.js';
+import { createAdapter } from '../../adapters/registry.js';
 import { loadScenarioText, type LoadedScenario } from '../../scenario/load-scenario.js';
 import type { RunPlan } from '../../scenario/plan-types.js';
 import { didYouMean } from '../../scenario/suggest.js';
@@ -75,6 +76,9 @@ export function planFromSpec(run: IncidentBenchRun, scenarioRefText: string | nu
   if (bootstrap.length === 0) {
     problems.push(specProblem('kafka.bootstrapServers', `expected host:port[,host:port…], got ${JSON.stringify(spec.kafka?.bootstrapServers ?? '')}`));
   }
+  if (spec.target?.adapter === undefined) {
+    problems.push(specProblem('target', 'missing; expected { adapter, config } naming the platform under test'));
+  }
   const groups = (spec.workers?.queryGroups ?? []).map((g) => g.name);
   const twice = groups.filter((g, i) => groups.indexOf(g) !== i);
   if (twice.length > 0) problems.push(specProblem('workers.queryGroups', `group ${JSON.stringify(twice[0])} is listed twice; expected each group once`));
@@ -98,7 +102,32 @@ export function planFromSpec(run: IncidentBenchRun, scenarioRefText: string | nu
       + `spec.kafka.topics.streams.<name> for ${loaded.doc.data_streams!.map((s) => s.name).join(', ')}`));
   }
   if (problems.length > 0 || loaded === null) throw new ConfigError(problems);
-  return { plan: planRun(loaded, runRequestOf(run, bootstrap)), loaded };
+  const plan = planRun(loaded, runRequestOf(run, bootstrap));
+  checkTargetConfig(plan);
+  return { plan, loaded };
+}
+
+/** Every environment variable "set": the operator checks a config's keys, not the secrets a pod gets from its Secret. */
+const ANY_SECRET_ENV: Readonly<Record<string, string | undefined>> = new Proxy({}, {
+  get: (_t, key) => (typeof key === 'string' ? 'set-in-the-pod' : undefined),
+  has: () => true,
+});
+
+/**
+ * The target config checked by its adapter as the CLI checks a --target-config file (keys, types, values), before any
+ * Job exists; problems are reported as `spec.target.config.<key>`. Secrets are not read (the pods' Secret has them).
+ */
+function checkTargetConfig(plan: RunPlan): void {
+  if (!plan.target) return;
+  try {
+    const adapter = createAdapter(plan.target.adapter, plan.target.config, {
+      secrets: { env: ANY_SECRET_ENV, readFile: () => 'set-in-the-pod' }, configFile: SPEC_FILE,
+    });
+    void adapter.close?.();
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    throw new ConfigError(err.problems.map((p) => specProblem(p.path ? `target.config.${p.path}` : 'target.config', p.message)));
+  }
 }
 
 /** Every spec field as a RunRequest (SPEC §20's CRD column), with the cluster defaults. */

@@ -81,6 +81,8 @@ describe('operator lifecycle against the fake API server and the test Kafka (SPE
       spec: {
         scenario: parse(scenarioText({ durations: [30, 30, 30, 30, 30, 30] })) as Record<string, unknown>,
         kafka: { bootstrapServers: kafka.bootstrap },
+        // Nothing connects to it here: the Jobs only exist in the fake API server.
+        target: { adapter: 'clickhouse', config: { url: 'http://127.0.0.1:8123' } },
         workers: { ingest: { replicas: 2, threads: 1 }, query: { replicas: 1 } },
         ...spec,
       },

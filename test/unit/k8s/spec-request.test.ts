@@ -15,9 +15,12 @@ function run(spec: Partial<RunSpec>, name = 'smoke-k8s', uid?: string): Incident
   return {
     apiVersion: 'incidentbench.io/v1alpha1', kind: 'IncidentBenchRun',
     metadata: { name, namespace: 'bench', ...(uid ? { uid } : {}) },
-    spec: { kafka: { bootstrapServers: 'kafka.kafka.svc:9092' }, ...spec },
+    spec: { kafka: { bootstrapServers: 'kafka.kafka.svc:9092' }, target: CLICKHOUSE, ...spec },
   };
 }
+
+/** The target of every run below unless a test says otherwise (the operator checks the config like the CLI). */
+const CLICKHOUSE = { adapter: 'clickhouse', config: { url: 'http://clickhouse:8123' } };
 
 function problemsOf(f: () => unknown): string[] {
   try {
@@ -32,9 +35,17 @@ const withoutId = (p: RunPlan) => ({ ...p, run: { ...p.run, id: '' } });
 
 describe('IncidentBenchRun spec → RunPlan (SPEC §15.2 Pending)', () => {
   it('plans an inline copy of scenarios/smoke.yaml exactly as the CLI plans the file with --k8s', () => {
-    const fromSpec = planFromSpec(run({ scenario: smokeDoc(), target: { adapter: 'clickhouse' } }), null).plan;
-    const fromFlags = planFromFlags(SMOKE, { k8s: true, target: 'clickhouse', kafka: 'kafka.kafka.svc:9092',
-      runName: 'smoke-k8s' }).plan;
+    const fromSpec = planFromSpec(run({ scenario: smokeDoc() }), null).plan;
+    const dir = mkdtempSync(join(tmpdir(), 'ib-spec-'));
+    let fromFlags: RunPlan;
+    try {
+      const config = join(dir, 'ch.yaml');
+      writeFileSync(config, 'url: http://clickhouse:8123\n');
+      fromFlags = planFromFlags(SMOKE, { k8s: true, target: 'clickhouse', targetConfig: config, kafka: 'kafka.kafka.svc:9092',
+        runName: 'smoke-k8s' }).plan;
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
     assert.deepEqual(withoutId(fromSpec), withoutId(fromFlags));
     assert.equal(fromSpec.workers.ingest.count, 10);
     assert.equal(fromSpec.workers.ingest.threads, 2);
@@ -89,6 +100,24 @@ describe('IncidentBenchRun spec → RunPlan (SPEC §15.2 Pending)', () => {
     const lines = problemsOf(() => planFromSpec(run({ scenario: smokeDoc(), target: { adapter: 'clickhose' } }), null));
     assert.equal(lines.length, 1);
     assert.match(lines[0]!, /^spec\.target\.adapter: unknown adapter "clickhose" \(did you mean "clickhouse"\?\); expected one of clickhouse, /);
+  });
+
+  it('checks the target config with its adapter as the CLI does, naming spec.target.config paths, secrets not read', () => {
+    const lines = problemsOf(() => planFromSpec(run({ scenario: smokeDoc(),
+      target: { adapter: 'clickhouse', config: { urll: 'http://ch:8123', password_env: 'CH_PASSWORD' } } }), null));
+    assert.deepEqual(lines, [
+      'spec.target.config.urll: unknown key "urll" (did you mean "url"?)',
+      'spec.target.config.url: missing; expected the base URL of the ClickHouse HTTP interface, e.g. http://localhost:8123',
+    ]);
+    // CH_PASSWORD is not set here: the pod gets it from its Secret, so the operator does not ask for it.
+    const ok = planFromSpec(run({ scenario: smokeDoc(),
+      target: { adapter: 'clickhouse', config: { url: 'http://ch:8123', password_env: 'CH_PASSWORD' } } }), null);
+    assert.equal(ok.plan.target?.adapter, 'clickhouse');
+  });
+
+  it('requires a target', () => {
+    assert.deepEqual(problemsOf(() => planFromSpec(run({ scenario: smokeDoc(), target: undefined }), null)),
+      ['spec.target: missing; expected { adapter, config } naming the platform under test']);
   });
 
   it('reports a scenarioRef scenario as the CLI prints a file: configmap/<name>/<key>:<line>:<col>', () => {
