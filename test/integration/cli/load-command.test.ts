@@ -2,24 +2,13 @@
 // through Kafka, the command returns once the target's lag is 0, and the rows are the events `generate` prints.
 
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { runCli } from '../../support/run-cli.js';
 import { REPO_ROOT, SMOKE, startE2eStack, type E2eStack } from '../../support/e2e-stack.js';
+import { CliProcesses, type CliExit } from '../../support/spawn-cli.js';
 
 /** The built CLI, run as a user runs it. */
-const CLI = fileURLToPath(new URL('../../../src/cli/main.js', import.meta.url));
-
-function load(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const c = spawn(process.execPath, [CLI, 'load', ...args], { cwd: REPO_ROOT });
-    let stdout = '';
-    let stderr = '';
-    c.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    c.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    c.on('exit', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-}
+const cli = new CliProcesses();
+const load = (args: string[]): Promise<CliExit> => cli.start(['load', ...args], { cwd: REPO_ROOT }).exited;
 
 interface LoadJson {
   run: string;
@@ -40,6 +29,7 @@ describe('incidentbench load (SPEC §14 load)', function () {
     stack = await startE2eStack();
   });
   after(async () => {
+    await cli.killAll();
     await stack?.stop();
   });
 
