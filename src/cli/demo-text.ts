@@ -60,6 +60,9 @@ export function clickhouseTargetYaml(url: string): string {
     '# ClickHouse of `incidentbench demo` (a throw-away local server; gone when the demo ends unless --keep-stack).',
     '# It reaches the local Kafka at the run\'s bootstrap address, so kafka_broker_list is not needed.',
     `url: ${url}`,
+    '# 18.x writes a Kafka table\'s rows when a block is full or the topic has nothing more: small blocks make them',
+    '# searchable while events keep arriving.',
+    'kafka_max_block_size: 100',
     '',
   ].join('\n');
 }

@@ -7,9 +7,12 @@ import { formatPath, show, type DocPath } from '../../scenario/problems.js';
 import { didYouMean, oneOf } from '../../scenario/suggest.js';
 
 export const CLICKHOUSE_CONFIG_KEYS = [
-  'url', 'database', 'user', 'password_env', 'password_file', 'table', 'order_by', 'kafka_broker_list', 'tls_verify',
-  'dialect',
+  'url', 'database', 'user', 'password_env', 'password_file', 'table', 'order_by', 'kafka_broker_list',
+  'kafka_max_block_size', 'tls_verify', 'dialect',
 ] as const;
+
+/** Bounds of `kafka_max_block_size`: rows per block the Kafka table hands to the view (ClickHouse's default 65 536). */
+export const KAFKA_MAX_BLOCK_SIZE_MAX = 1_048_576;
 
 export const DIALECT_SETTINGS = ['auto', 'v18', 'current'] as const;
 export type DialectSetting = (typeof DIALECT_SETTINGS)[number];
@@ -34,6 +37,11 @@ export interface ClickHouseConfig {
   orderBy: readonly string[] | null;
   /** Brokers as ClickHouse reaches them; null: the run's bootstrap. */
   kafkaBrokerList: readonly string[] | null;
+  /**
+   * Rows per block the Kafka table passes to its view — also how many rows it waits for before it writes (18.x writes a
+   * block only when it is full or the topic has nothing more); null: the server's default (`max_block_size`).
+   */
+  kafkaMaxBlockSize: number | null;
   tlsVerify: boolean;
   dialect: DialectSetting;
 }
@@ -116,6 +124,12 @@ export function parseClickHouseConfig(raw: unknown, opts: { configFile?: string;
   const table = readTable(raw, p, has('table'));
   const orderBy = readNameList(raw, p, 'order_by', 'a column name or a list of column names, e.g. ["service", "@timestamp"]');
   const kafkaBrokerList = readBrokers(raw, p, has('kafka_broker_list'));
+  let kafkaMaxBlockSize: number | null = null;
+  if (has('kafka_max_block_size')) {
+    const v = raw.kafka_max_block_size;
+    if (typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= KAFKA_MAX_BLOCK_SIZE_MAX) kafkaMaxBlockSize = v;
+    else p.error(['kafka_max_block_size'], `expected a whole number of rows from 1 to ${KAFKA_MAX_BLOCK_SIZE_MAX}, e.g. 1000, got ${describeValue(v)}`);
+  }
   let tlsVerify = true;
   if (has('tls_verify')) {
     if (typeof raw.tls_verify === 'boolean') tlsVerify = raw.tls_verify;
@@ -131,7 +145,7 @@ export function parseClickHouseConfig(raw: unknown, opts: { configFile?: string;
     }
   }
   if (p.errors.length > 0 || url === undefined) throw new ConfigError(p.errors);
-  return { config: { url, database, user, passwordRef, table, orderBy, kafkaBrokerList, tlsVerify, dialect }, password };
+  return { config: { url, database, user, passwordRef, table, orderBy, kafkaBrokerList, kafkaMaxBlockSize, tlsVerify, dialect }, password };
 }
 
 function readUrl(raw: RawMap, p: Problems, present: boolean): string | undefined {

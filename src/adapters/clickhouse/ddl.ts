@@ -21,8 +21,12 @@ export function createTableSql(o: StreamObjects, cols: StreamColumns, orderBy: r
     + `ENGINE = MergeTree ORDER BY (${orderBy.map(quoteIdent).join(', ')})`;
 }
 
-/** `CREATE TABLE IF NOT EXISTS` of the Kafka table reading the stream's topic as JSONEachRow in the run's group. */
-export function createKafkaTableSql(o: StreamObjects, cols: StreamColumns, brokers: readonly string[]): string {
+/**
+ * `CREATE TABLE IF NOT EXISTS` of the Kafka table reading the stream's topic as JSONEachRow in the run's group;
+ * `maxBlockSize` (when given) sets `kafka_max_block_size`.
+ */
+export function createKafkaTableSql(o: StreamObjects, cols: StreamColumns, brokers: readonly string[], maxBlockSize: number | null = null)
+  : string {
   const defs = cols.kafka.map((c) => `${quoteIdent(c.name)} ${c.type}`);
   const settings: [(typeof KAFKA_SETTINGS_18)[number], string][] = [
     ['kafka_broker_list', brokers.join(',')],
@@ -30,8 +34,9 @@ export function createKafkaTableSql(o: StreamObjects, cols: StreamColumns, broke
     ['kafka_group_name', o.consumerGroup],
     ['kafka_format', 'JSONEachRow'],
   ];
+  const numeric: [(typeof KAFKA_SETTINGS_18)[number], number][] = maxBlockSize === null ? [] : [['kafka_max_block_size', maxBlockSize]];
   return `CREATE TABLE IF NOT EXISTS ${qualifiedName(o.database, o.kafkaTable)} (${defs.join(', ')}) ENGINE = Kafka `
-    + `SETTINGS ${settings.map(([k, v]) => `${k} = ${clickhouseStringLiteral(v)}`).join(', ')}`;
+    + `SETTINGS ${[...settings.map(([k, v]) => `${k} = ${clickhouseStringLiteral(v)}`), ...numeric.map(([k, n]) => `${k} = ${n}`)].join(', ')}`;
 }
 
 /** `CREATE MATERIALIZED VIEW IF NOT EXISTS … TO <table>`: every Kafka row, timestamps parsed, into the data table. */

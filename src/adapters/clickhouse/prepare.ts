@@ -152,7 +152,7 @@ export async function prepareClickHouse(sql: StatementRunner, cfg: ClickHouseCon
   for (const p of plans) {
     const o = p.objects;
     await create(o.database, o.table, createTableSql(o, p.columns, p.orderBy, ctx.run), 'table');
-    await create(o.database, o.kafkaTable, createKafkaTableSql(o, p.columns, brokers), 'Kafka table');
+    await create(o.database, o.kafkaTable, createKafkaTableSql(o, p.columns, brokers, cfg.kafkaMaxBlockSize), 'Kafka table');
     await create(o.database, o.view, createViewSql(o, p.columns), 'materialized view');
   }
 
@@ -185,7 +185,8 @@ export function describeClickHousePrepare(cfg: ClickHouseConfig, ctx: PrepareCon
     steps.push(
       `stream ${name}: table ${createdName(o.database, o.table)} (MergeTree ORDER BY ${p.orderBy.join(', ')}, ${p.columns.table.length} columns): `
         + `create it unless it exists; refuse if it holds rows${ctx.reuseTarget ? ' (--reuse-target: accept them and count them)' : ' (--reuse-target accepts them)'}`,
-      `stream ${name}: Kafka table ${createdName(o.database, o.kafkaTable)} reading topic ${o.stream.topic} from ${brokers} as JSONEachRow in consumer group ${o.consumerGroup}`,
+      `stream ${name}: Kafka table ${createdName(o.database, o.kafkaTable)} reading topic ${o.stream.topic} from ${brokers} as JSONEachRow in consumer group ${o.consumerGroup}`
+        + (cfg.kafkaMaxBlockSize === null ? '' : `, blocks of ${cfg.kafkaMaxBlockSize} rows`),
       `stream ${name}: materialized view ${createdName(o.database, o.view)} TO ${createdName(o.database, o.table)} `
         + `(${o.stream.timestampField} parsed with parseDateTimeBestEffort; ${timestampMsColumn(o.stream.timestampField)} = whole seconds × 1000)`,
     );

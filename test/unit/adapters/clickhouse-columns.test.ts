@@ -109,6 +109,8 @@ describe('ClickHouse columns and DDL (SPEC §8.2)', () => {
       'CREATE TABLE IF NOT EXISTS `logs`.`ib_app_logs_kafka_r_1` (`ts` String, `level` String, `error_code` Nullable(String), '
         + '`kubernetes.pod_name` String) ENGINE = Kafka SETTINGS kafka_broker_list = \'kafka-0:9092,kafka-1:9092\', '
         + 'kafka_topic_list = \'ib.r-1.events\', kafka_group_name = \'ib-r-1-app\', kafka_format = \'JSONEachRow\'');
+    assert.match(createKafkaTableSql(o, cols, ['k:9092'], 500), / kafka_format = 'JSONEachRow', kafka_max_block_size = 500$/,
+      'kafka_max_block_size, a number, when the target config sets it');
     assert.equal(createViewSql(o, cols),
       'CREATE MATERIALIZED VIEW IF NOT EXISTS `logs`.`ib_app_logs_mv_r_1` TO `logs`.`ib_app_logs` AS SELECT '
         + 'parseDateTimeBestEffort(`ts`) AS `ts`, toUInt64(toUnixTimestamp(parseDateTimeBestEffort(toString(`ts`)))) * 1000 AS `ts_ms`, '

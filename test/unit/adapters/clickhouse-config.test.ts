@@ -34,7 +34,7 @@ describe('ClickHouse target config (SPEC §8.2)', () => {
     const { config, password } = parseClickHouseConfig({ url: 'http://clickhouse:8123/' }, { secrets: secrets() });
     assert.deepEqual(config, {
       url: 'http://clickhouse:8123', database: 'default', user: null, passwordRef: null, table: null, orderBy: null,
-      kafkaBrokerList: null, tlsVerify: true, dialect: 'auto',
+      kafkaBrokerList: null, kafkaMaxBlockSize: null, tlsVerify: true, dialect: 'auto',
     });
     assert.equal(password, null);
   });
@@ -42,12 +42,13 @@ describe('ClickHouse target config (SPEC §8.2)', () => {
   it('reads every key, the password from the named variable, and keeps only its name in the config', () => {
     const { config, password } = parseClickHouseConfig({
       url: 'https://ch.example.com:8443', database: 'logs', user: 'bench', password_env: 'CH_PASSWORD', table: 'sre_logs',
-      order_by: ['service', '@timestamp'], kafka_broker_list: 'kafka-0:9092, kafka-1:9092', tls_verify: false, dialect: 'v18',
+      order_by: ['service', '@timestamp'], kafka_broker_list: 'kafka-0:9092, kafka-1:9092', kafka_max_block_size: 1000,
+      tls_verify: false, dialect: 'v18',
     }, { secrets: secrets({ CH_PASSWORD: 's3cret' }) });
     assert.deepEqual(config, {
       url: 'https://ch.example.com:8443', database: 'logs', user: 'bench', passwordRef: { env: 'CH_PASSWORD' },
       table: 'sre_logs', orderBy: ['service', '@timestamp'], kafkaBrokerList: ['kafka-0:9092', 'kafka-1:9092'],
-      tlsVerify: false, dialect: 'v18',
+      kafkaMaxBlockSize: 1000, tlsVerify: false, dialect: 'v18',
     });
     assert.equal(password, 's3cret');
     assert.doesNotMatch(JSON.stringify(config), /s3cret/);
@@ -64,6 +65,13 @@ describe('ClickHouse target config (SPEC §8.2)', () => {
     assert.deepEqual(config.kafkaBrokerList, ['kafka-0.kafka:9092', '[::1]:9092']);
   });
 
+  it('refuses a kafka_max_block_size that is not a whole number of rows from 1 to 1 048 576', () => {
+    for (const bad of [0, -5, 2.5, '500', 2_000_000]) {
+      assert.deepEqual(problems({ url: 'http://ch:8123', kafka_max_block_size: bad }),
+        [`kafka_max_block_size: expected a whole number of rows from 1 to 1048576, e.g. 1000, got ${typeof bad === 'string' ? `"${bad}"` : String(bad)}`]);
+    }
+  });
+
   it('names a missing url, an unknown key with its likely meaning, and wrong types — all in one error', () => {
     assert.deepEqual(problems({ urll: 'http://ch:8123', tls_verify: 'no', database: 5 }), [
       'urll: unknown key "urll" (did you mean "url"?)',
@@ -76,14 +84,14 @@ describe('ClickHouse target config (SPEC §8.2)', () => {
   it('lists the known keys for an unknown key that resembles none', () => {
     assert.deepEqual(problems({ url: 'http://ch:8123', replicas: 2 }), [
       'replicas: unknown key "replicas"; expected one of "url", "database", "user", "password_env", "password_file", "table", '
-        + '"order_by", "kafka_broker_list", "tls_verify", "dialect"',
+        + '"order_by", "kafka_broker_list", "kafka_max_block_size", "tls_verify", "dialect"',
     ]);
   });
 
   it('refuses a config that is not a mapping', () => {
     assert.deepEqual(problems(['http://ch:8123']), [
       ': expected a mapping of ClickHouse settings (url, database, user, password_env, password_file, table, order_by, '
-        + 'kafka_broker_list, tls_verify, dialect), got a list ["http://ch:8123"]',
+        + 'kafka_broker_list, kafka_max_block_size, tls_verify, dialect), got a list ["http://ch:8123"]',
     ]);
   });
 
