@@ -72,12 +72,17 @@ export class SessionWorker {
       for (let i = 0; i < plan.phases.length; i++) if (ms >= t0 + 1000 * plan.phases[i]!.offsetS) p = i;
       return p;
     };
+    // A wait that an abort ends early; its abort listener goes with it (think time makes one per tick).
     const sleep = (ms: number) => new Promise<void>((resolve) => {
-      const t = timers.after(Math.max(0, ms), resolve);
-      signal?.addEventListener('abort', () => {
+      const onAbort = () => {
         t.cancel();
         resolve();
-      }, { once: true });
+      };
+      const t = timers.after(Math.max(0, ms), () => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      });
+      signal?.addEventListener('abort', onAbort, { once: true });
     });
     let draws = 0;
 

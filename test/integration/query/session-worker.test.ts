@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { getEventListeners } from 'node:events';
 import { silentLogger } from '../../../src/core/logger.js';
 import { systemTimers } from '../../../src/core/timers.js';
 import { addQueryBlock, emptyQueryTotals } from '../../../src/metrics/query-totals.js';
@@ -36,7 +37,9 @@ describe('session mode (SPEC §7.5)', function () {
           for (const l of Object.values(s.late ?? {})) if (l.query) addQueryBlock(totals, l.query);
         } });
       const t0 = Math.ceil(Date.now() / 1000) * 1000 + 1000;
-      const done = (await worker.run(t0)).query!;
+      const abort = new AbortController();
+      const done = (await worker.run(t0, abort.signal)).query!;
+      assert.equal(getEventListeners(abort.signal, 'abort').length, 0, 'no abort listener is left behind (think time adds one per tick)');
       assert.equal(done.started, done.ok);
       assert.equal(done.due, done.started);
       const ticks = totals.page.count;
