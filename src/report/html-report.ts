@@ -34,7 +34,8 @@ export function renderReportHtml(run: RunJson): string {
   const toc: [string, string][] = [
     ['scorecard', 'Scorecard'], ['timeline', 'Timeline'], ['query-groups', 'Query groups'], ['phases', 'Phases'],
     ['latency-distribution', 'Latency distribution'], ['queries', 'Queries'],
-    ...(Object.keys(run.categories).length > 0 ? [['categories', 'Categories'] as [string, string]] : []),
+    ...(run.session !== null ? [['categories', 'Sessions'] as [string, string]]
+      : Object.keys(run.categories).length > 0 ? [['categories', 'Categories'] as [string, string]] : []),
     ['ingest', 'Ingest & freshness'], ['validity', 'Validity'], ['harness', 'Harness'], ['data-quality', 'Data quality'],
     ['metadata', 'Metadata'],
   ];

@@ -1,9 +1,10 @@
 // The query sections of report.html: query-group comparison (chart + table), per-query and per-category
-// tables. Must not compute metrics: every figure comes from run.json.
+// tables (with the session page latency above the latter). Must not compute metrics: every figure comes from run.json.
 
 import { formatCount, formatMs, formatPercent, formatRatio, NO_VALUE } from './display-number.js';
 import { html, raw, type HtmlValue, type SafeHtml } from './html-escape.js';
 import { dataTable, nullable, section, valueText, type Column } from './html-page.js';
+import { pageLatencyBlock } from './report-session.js';
 import type { RunJson } from './run-json-types.js';
 import { groupedBarChart } from './svg-bar-chart.js';
 
@@ -56,16 +57,25 @@ export function queriesSection(run: RunJson): SafeHtml {
   return section('queries', 'Queries', 'Every query of the mix over the whole run, by name.', table);
 }
 
-/** The per-category table, or nothing when the scenario has no categories. */
+/**
+ * Session mode: the page latency per phase (report-session.ts) above the per-category table; without session mode
+ * the per-category table alone; nothing when the run has neither.
+ */
 export function categoriesSection(run: RunJson): SafeHtml | '' {
   const cats = byName(run.categories);
-  if (cats.length === 0) return '';
+  const page = pageLatencyBlock(run);
+  if (cats.length === 0 && page === '') return '';
   const cols: Column[] = [
-    { head: 'Category', kind: 'name' }, { head: 'OK', kind: 'num' }, { head: 'Errors', kind: 'num' },
+    { head: 'Category', kind: 'name' }, { head: 'OK', kind: 'num' },
+    { head: 'Errors', kind: 'num', tip: 'queries of the category that failed or timed out' },
     { head: 'p50 ms', kind: 'num' }, { head: 'p99 ms', kind: 'num' },
   ];
   const rows = cats.map(([name, c]): HtmlValue[] => [
     name, formatCount(c.ok), formatCount(c.errors), nullable(c.p50_ms, formatMs), nullable(c.p99_ms, formatMs),
   ]);
-  return section('categories', 'Query categories', null, dataTable(cols, rows));
+  const table = cats.length === 0 ? html`<p class="note">No query of a category completed.</p>` : dataTable(cols, rows);
+  if (page === '') return section('categories', 'Query categories', null, table);
+  return section('categories', 'Sessions and query categories',
+    'Simulated users run ticks; each query\'s latency counts from the start of its tick (SPEC §7.5).',
+    html`${page}<h3>Categories</h3>${table}`);
 }

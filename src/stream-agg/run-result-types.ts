@@ -89,9 +89,35 @@ export interface QueryJson {
 
 export interface CategoryJson {
   ok: number;
+  /** Queries of the category that did not succeed: errors and timeouts (the per-category counters do not split them). */
   errors: number;
   p50_ms: number | null;
   p99_ms: number | null;
+}
+
+/** Page latency of one (non-warm-up) phase of a session-mode run. */
+export interface SessionPhaseJson {
+  /** Concurrent simulated users the plan gives the phase, summed over query workers and groups. */
+  users: number;
+  /** Ticks that started in the phase and finished. */
+  ticks: number;
+  page_p50_ms: number | null;
+  page_p99_ms: number | null;
+}
+
+/**
+ * Session mode (SPEC §7.5): page latency = a tick's duration, from its start (every category's queries fired at
+ * once) to the finish of the last of them, think time excluded. Counted by the second the tick started, warm-up
+ * seconds excluded.
+ */
+export interface SessionJson {
+  think_time_ms: number;
+  ticks: number;
+  page_p50_ms: number | null;
+  page_p99_ms: number | null;
+  page_max_ms: number | null;
+  /** Non-warm-up phases by name, in timeline order. */
+  phases: Record<string, SessionPhaseJson>;
 }
 
 export interface QueryGroupJson extends QueryCountsJson {
@@ -204,6 +230,8 @@ export interface RunJson {
   phases: PhaseJson[];
   queries: Record<string, QueryJson>;
   categories: Record<string, CategoryJson>;
+  /** null when the run is not in session mode. */
+  session: SessionJson | null;
   query_groups: Record<string, QueryGroupJson>;
   workers: Record<string, WorkerJson>;
   freshness: FreshnessJson;

@@ -47,6 +47,8 @@ export interface QuerySecond extends QueryCountsSecond {
   errorLatency: HistList;
   serviceTime: HistList;
   timerLateness: HistList;
+  /** Session ticks (page latency, SPEC §7.5) that started in this second; empty outside session mode. */
+  page: HistList;
   byQuery: Map<string, QueryNameSecond>;
   byCategory: Map<string, { ok: number; errors: number; latency: HistList }>;
   byGroup: Map<string, GroupSecond>;
@@ -147,7 +149,7 @@ export class SecondBucket {
     const t = this.query ??= {
       due: 0, started: 0, ok: 0, errors: 0, timeouts: 0, dropped: 0, targetQps: 0, errorClasses: new Map(),
       latency: new HistList(), errorLatency: new HistList(), serviceTime: new HistList(), timerLateness: new HistList(),
-      byQuery: new Map(), byCategory: new Map(), byGroup: new Map(),
+      page: new HistList(), byQuery: new Map(), byCategory: new Map(), byGroup: new Map(),
     };
     addQueryCounts(t, b);
     t.due += b.due;
@@ -157,6 +159,7 @@ export class SecondBucket {
     t.errorLatency.add(b.errorLatency);
     t.serviceTime.add(b.serviceTime);
     t.timerLateness.add(b.timerLateness);
+    t.page.add(b.page);
     for (const [name, q] of Object.entries(b.byQuery)) {
       let x = t.byQuery.get(name);
       if (!x) t.byQuery.set(name, x = { started: 0, ok: 0, errors: 0, timeouts: 0, dropped: 0, withHits: 0, latency: new HistList() });
@@ -198,7 +201,7 @@ export class SecondBucket {
     }
     const q = this.query;
     if (q) {
-      for (const l of [q.latency, q.errorLatency, q.serviceTime, q.timerLateness]) l.compact();
+      for (const l of [q.latency, q.errorLatency, q.serviceTime, q.timerLateness, q.page]) l.compact();
       for (const x of q.byQuery.values()) x.latency.compact();
       for (const x of q.byCategory.values()) x.latency.compact();
       for (const x of q.byGroup.values()) x.latency.compact();

@@ -21,6 +21,28 @@ export interface SampleOptions {
   valid?: boolean;
   /** A user string with HTML in it, to test escaping. */
   hostileTitle?: string;
+  /**
+   * A session-mode run (SPEC §7.5): the queries get categories, `categories` and `session` are filled (a hostile
+   * category name included). Without it `categories` is {} and `session` null.
+   */
+  session?: boolean;
+}
+
+/** The session-mode members of the sample: categories of the two queries and the page latency per phase. */
+function sessionParts(f: number): Pick<RunJson, 'categories' | 'session'> {
+  const phases: NonNullable<RunJson['session']>['phases'] = {};
+  PHASES.forEach((p, i) => {
+    const users = p.name === 'overlap' ? 8 : 2;
+    phases[p.name] = { users, ticks: i === 5 ? 0 : users * 12, page_p50_ms: i === 5 ? null : (p.name === 'overlap' ? 640 : 95) * f,
+      page_p99_ms: i === 5 ? null : (p.name === 'overlap' ? 2100 : 180) * f };
+  });
+  return {
+    categories: {
+      alert_view: { ok: 299, errors: 1, p50_ms: 40 * f, p99_ms: 700 * f },
+      '<b>widgets</b>': { ok: 20, errors: 0, p50_ms: 30, p99_ms: 90 },
+    },
+    session: { think_time_ms: 2000, ticks: 192, page_p50_ms: 110 * f, page_p99_ms: 1900 * f, page_max_ms: 2600 * f, phases },
+  };
 }
 
 export function sampleRunJson(o: SampleOptions = {}): RunJson {
@@ -84,10 +106,12 @@ export function sampleRunJson(o: SampleOptions = {}): RunJson {
       time_to_searchable_p99_ms: 5200 * f } },
     phases,
     queries: {
-      error_search: { started: 300, ok: 299, errors: 1, timeouts: 0, dropped: 0, p50_ms: 40 * f, p99_ms: 700 * f, with_hits_share: 0.97, category: null },
-      '<script>alert(1)</script>': { started: 20, ok: 20, errors: 0, timeouts: 0, dropped: 0, p50_ms: 30, p99_ms: 90, with_hits_share: 1, category: null },
+      error_search: { started: 300, ok: 299, errors: 1, timeouts: 0, dropped: 0, p50_ms: 40 * f, p99_ms: 700 * f, with_hits_share: 0.97,
+        category: o.session ? 'alert_view' : null },
+      '<script>alert(1)</script>': { started: 20, ok: 20, errors: 0, timeouts: 0, dropped: 0, p50_ms: 30, p99_ms: 90, with_hits_share: 1,
+        category: o.session ? '<b>widgets</b>' : null },
     },
-    categories: {},
+    ...(o.session ? sessionParts(f) : { categories: {}, session: null }),
     query_groups: { default: { workers: 1, target: 420, started: 420, ok: 414, errors: 6, timeouts: 0, dropped: 0,
       baseline_p99_ms: 120 * f, overlap_p99_ms: 900 * f, p99_ratio: ratio, error_rate_overlap: 0.0033 } },
     workers: {

@@ -167,6 +167,45 @@ describe('HTML report', () => {
     }
   });
 
+  it('shows a session run\'s page latency per phase, what it measures, then the category table', () => {
+    const doc = renderReportHtml(sampleRunJson({ session: true }));
+    assert.match(doc, /<a href="#categories">Sessions<\/a>/);
+    const c = sectionOf(doc, 'categories');
+    assert.match(c, /<h2>Sessions and query categories<\/h2>/);
+    const page = c.indexOf('<h3>Page latency</h3>');
+    const cats = c.indexOf('<h3>Categories</h3>');
+    assert.ok(page >= 0 && cats > page, 'page latency table above the category table');
+    const pageTable = c.slice(page, cats);
+    assert.ok(pageTable.includes('Page latency is the duration of one tick of a simulated user: from the tick&#39;s start, when the '
+      + 'user fires the queries of every category at once, until the last of them has finished (successful, failed or timed out).'),
+    'what page latency measures');
+    assert.match(pageTable, /think time that follows each tick \(2\u202f000 ms\) is not part of it/);
+    assert.match(pageTable, /<th class="num"[^>]*>Users<\/th><th class="num"[^>]*>Ticks<\/th><th class="num">Page p50 ms<\/th><th class="num">Page p99 ms<\/th>/);
+    assert.ok(pageTable.includes('<td class="name"><span title="overlap">overlap</span></td><td class="num">8</td><td class="num">96</td>'
+      + '<td class="num">640</td><td class="num">2\u202f100</td>'), 'overlap row');
+    assert.ok(pageTable.includes('<span title="baseline">baseline</span></td><td class="num">2</td><td class="num">24</td>'
+      + '<td class="num">95.0</td><td class="num">180</td>'), 'baseline row');
+    assert.match(pageTable, /title="post_incident">post incident<\/span><\/td><td class="num">2<\/td><td class="num">0<\/td><td class="num"><span class="nv" title="no value">—<\/span>/);
+    assert.match(pageTable, /all phases<\/span><\/td><td class="num"><span class="nv" title="no value">—<\/span><\/td><td class="num">192<\/td><td class="num">110<\/td><td class="num">1\u202f900<\/td>/);
+    assert.match(pageTable, /Longest page: 2\u202f600<span class="unit">\u00a0ms<\/span>/);
+    const catTable = c.slice(cats);
+    assert.match(catTable, /<td class="name">alert_view<\/td><td class="num">299<\/td><td class="num">1<\/td>/);
+    assert.ok(catTable.includes('&lt;b&gt;widgets&lt;/b&gt;') && !doc.includes('<b>widgets'), 'category name escaped');
+  });
+
+  it('has no session or category section when the run has neither, and categories alone without session', () => {
+    const plain = renderReportHtml(sampleRunJson());
+    assert.ok(!plain.includes('id="categories"') && !plain.includes('href="#categories"') && !plain.includes('Page latency'));
+    const run = sampleRunJson({ session: true });
+    run.session = null;
+    const doc = renderReportHtml(run);
+    assert.match(doc, /<a href="#categories">Categories<\/a>/);
+    const c = sectionOf(doc, 'categories');
+    assert.match(c, /<h2>Query categories<\/h2>/);
+    assert.match(c, /alert_view/);
+    assert.ok(!c.includes('Page latency'));
+  });
+
   it('gives the same bytes for the same run.json; only generated_at changes what generated_at shows', () => {
     const a = renderReportHtml(sampleRunJson());
     assert.equal(renderReportHtml(sampleRunJson()), a);

@@ -37,6 +37,40 @@ describe('run.json schema: validateRunJson (SPEC §13)', () => {
     assert.deepEqual(validateRunJson(sampleRunJson({ valid: false, latencyFactor: 2.5, hostileTitle: '<b>x</b>' })), []);
   });
 
+  it('accepts a session-mode run (categories and session filled) and session null otherwise', () => {
+    const doc = sampleRunJson({ session: true });
+    assert.notEqual(doc.session, null);
+    assert.deepEqual(validateRunJson(doc), []);
+    assert.equal(sampleRunJson().session, null);
+  });
+
+  it('rejects a malformed session: wrong type, missing or unknown key, negative or fractional counts', () => {
+    const session = (): Json => JSON.parse(JSON.stringify(sampleRunJson({ session: true }))) as Json;
+    const notObject = session();
+    notObject.session = 5;
+    assert.equal(onlyProblem(notObject), '$.session: expected an object or null, got 5');
+    const missing = session();
+    delete at(missing, 'session').page_max_ms;
+    assert.equal(onlyProblem(missing), '$.session.page_max_ms: required key is missing; expected a number or null');
+    const misspelt = session();
+    const phase = at(misspelt, 'session', 'phases', 'overlap');
+    phase.usres = phase.users;
+    delete phase.users;
+    assert.match(onlyProblem(misspelt), /^\$\.session\.phases\.overlap\.usres: unknown key \(did you mean "users"\?\)/);
+    const counts = session();
+    at(counts, 'session').ticks = -1;
+    at(counts, 'session', 'phases', 'baseline').users = 2.5;
+    at(counts, 'session', 'phases', 'recovery').page_p99_ms = '180';
+    assert.deepEqual(validateRunJson(counts).sort(), [
+      '$.session.phases.baseline.users: expected a whole number, got 2.5',
+      '$.session.phases.recovery.page_p99_ms: expected a number or null, got "180"',
+      '$.session.ticks: must be ≥ 0, got -1',
+    ]);
+    const absent = session();
+    delete absent.session;
+    assert.equal(onlyProblem(absent), '$.session: required key is missing; expected an object or null');
+  });
+
   it('accepts a query-only run: phases without ingest, no streams, nulls for every metric without a value', () => {
     const doc = sample();
     for (const p of doc.phases as Json[]) p.ingest = null;
