@@ -1,5 +1,6 @@
 // Assembles a run's complete result — the content of run.json (SPEC §13) — from the merged records: scorecard,
-// derived metrics, validity, rules, thresholds, phases, queries, groups, workers, streams, freshness, timeseries.
+// derived metrics, validity, rules, thresholds, phases, queries, categories, session page latency, groups, workers,
+// streams, freshness, timeseries.
 // A pure function of the plan and the aggregator's state, so a report rebuilt from the same records is identical.
 // Must not read files, clocks or Kafka.
 
@@ -16,6 +17,7 @@ import { errorRate, ingestStats, queryStats, ratio } from './query-stats.js';
 import { judgeValidity } from './validity.js';
 import { checkRules, checkThresholds } from './rule-checks.js';
 import { WorkerSaturation, saturationReasons } from './saturation.js';
+import { sessionResult } from './session-result.js';
 import { Hist } from '../metrics/hist.js';
 import { EXIT, type Scorecard } from './verdict-types.js';
 import {
@@ -137,6 +139,7 @@ export function buildRunResult(plan: RunPlan, agg: RunAggregator, meta: ResultMe
   for (const [name, t] of [...byCategory].sort(([a], [b]) => a.localeCompare(b))) {
     categories[name] = { ok: t.ok, errors: t.errors, p50_ms: t.latency.percentileMs(50), p99_ms: t.latency.percentileMs(99) };
   }
+  const session = sessionResult(plan, agg, timeline, started);
   const query_groups: Record<string, QueryGroupJson> = {};
   for (const g of plan.workers.query) {
     const all = queryStats(agg, counted, g.group);
@@ -148,12 +151,14 @@ export function buildRunResult(plan: RunPlan, agg: RunAggregator, meta: ResultMe
       error_rate_overlap: derived.metrics[`query.group.${g.group}.error_rate_overlap`] ?? null };
   }
 
-  // Workers: achieved vs target over the whole timeline (their own shares).
+  // Workers: achieved vs target over the counted (non-warm-up) seconds, their own shares of the non-warm-up phases.
   const workers: Record<string, WorkerJson> = {};
+  const measuredPhase = (i: number) => timeline.phases[i]?.role !== 'warmup';
+  const measuredSum = (xs: readonly number[]) => xs.reduce((a, x, i) => a + (measuredPhase(i) ? x : 0), 0);
   for (const w of agg.expected) {
     const c = agg.control.workers.get(w.id);
     const share = { due: 0, acked: 0, failed: 0, missed: 0, started: 0, ok: 0, errors: 0, timeouts: 0, dropped: 0, arrivals: 0 };
-    for (let s = timeline.startS; s < timeline.endS && started; s++) {
+    for (const s of counted) {
       const ws = agg.bucket(s)?.workers.get(w.id);
       if (!ws) continue;
       share.due += ws.due; share.acked += ws.acked; share.failed += ws.failed; share.missed += ws.missed;
@@ -167,11 +172,11 @@ export function buildRunResult(plan: RunPlan, agg: RunAggregator, meta: ResultMe
       lost: c?.lostAt != null, failed: c?.failed ?? null,
     };
     if (w.role === 'ingest') {
-      const target = plan.lanes.filter((l) => l.worker === w.index).reduce((a, l) => a + l.events.reduce((x, y) => x + y, 0), 0);
+      const target = plan.lanes.filter((l) => l.worker === w.index).reduce((a, l) => a + measuredSum(l.events), 0);
       entry.ingest = { target, acked: share.acked, failed: share.failed, missed: share.missed, achieved_ratio: ratio(share.acked, target) };
     } else {
       const target = plan.queryRates.filter((r) => r.worker === w.index && r.group === (w.group ?? 'default'))
-        .reduce((a, r) => a + r.arrivals.reduce((x, y) => x + y, 0), 0);
+        .reduce((a, r) => a + measuredSum(r.arrivals), 0);
       entry.query = { target, started: share.started, ok: share.ok, errors: share.errors, timeouts: share.timeouts,
         dropped: share.dropped, achieved_ratio: ratio(share.started, target) };
     }
@@ -246,7 +251,7 @@ export function buildRunResult(plan: RunPlan, agg: RunAggregator, meta: ResultMe
     },
     thresholds, rules, validity: validity.checks, scorecard, scorecard_order: order,
     derived: Object.fromEntries(Object.entries(derived.metrics).sort(([a], [b]) => a.localeCompare(b))),
-    streams, phases, queries, categories, query_groups, workers, freshness,
+    streams, phases, queries, categories, session, query_groups, workers, freshness,
     data_quality: { late_snapshots: agg.counters.lateSnapshots, late_entries: agg.counters.lateEntries,
       malformed_records: agg.counters.malformedRecords, clamped_values: clamped, foreign_snapshots: agg.counters.foreignSnapshots,
       outside_timeline: agg.counters.outsideTimeline },

@@ -327,6 +327,19 @@ describe('golden derived metrics (SPEC §11)', () => {
       closeTo(d['isolation.query_step_ratio'], 0.75, 'query step ratio');
     });
 
+    it('gives each worker its achieved vs target share over the measured phases, the warm-up left out', () => {
+      // sre: 5 a second in every measured phase, 20 in overlap: 50 + 50 + 50 + 200 + 100 + 50 = 500 of 500 (its 25
+      // warm-up queries are not counted); devs starts 16 in the even overlap seconds: 500 − 20 = 480 of 500.
+      assert.deepEqual([run.workers['query-sre-0']!.query!.started, run.workers['query-sre-0']!.query!.target], [500, 500]);
+      assert.deepEqual([run.workers['query-devs-0']!.query!.started, run.workers['query-devs-0']!.query!.target], [480, 500]);
+      assert.equal(run.workers['query-devs-0']!.query!.achieved_ratio, 0.96);
+      // ingest-0: 27 000 events due after the warm-up (500 in it), 990 + 3 000 + 9 500 + 9 000 + 2 000 + 1 000 acked.
+      const measured = run.phases.filter((p) => p.role !== 'warmup');
+      assert.equal(run.workers['ingest-0']!.ingest!.target, 27_000);
+      assert.equal(run.workers['ingest-0']!.ingest!.acked, 25_490);
+      assert.equal(run.workers['ingest-0']!.ingest!.acked, measured.reduce((a, p) => a + p.ingest!.acked, 0));
+    });
+
     it('measures phase skew and clock offsets on the coordinator\'s clock', () => {
       // Offsets: min(receivedAt − at) = offset + the heartbeat's 0 ms delay: +250, −1500, 0 → largest magnitude 1500.
       assert.equal(d['harness.clock_offset_ms_max'], 1500);
