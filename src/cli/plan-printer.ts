@@ -3,6 +3,7 @@
 
 import { DEFAULTS } from '../scenario/defaults.js';
 import type { RunPlan } from '../scenario/plan-types.js';
+import { plannedUsers, sessionOf } from '../scenario/session-mode.js';
 
 function fmt(n: number): string {
   if (Number.isInteger(n)) return n.toLocaleString('en-US');
@@ -74,6 +75,14 @@ export function renderPlan(plan: RunPlan, validationWarnings: string[] = []): st
     out.push(`  query group ${q.group}: ${q.count} worker(s)${q.endpoint ? `, endpoint ${q.endpoint}` : ''}`);
   }
   if (plan.workers.query.length === 0) out.push('  query: none (no queries)');
+  const session = sessionOf(plan);
+  if (session) {
+    out.push(`  session mode: ${session.categories.map((c) => `${c.name} (${c.iteration === 'sequential' ? 'Sequential' : 'WeightedRandom'}, `
+      + `${c.parallelism} at once, ${c.queries.length} ${c.queries.length === 1 ? 'query' : 'queries'})`).join(', ')}; `
+      + `think time ${session.thinkTimeMs} ms`);
+    out.push(`  users per phase: ${plan.phases.map((p, i) => `${p.name} ${plannedUsers(plan, i)}`).join(', ')} `
+      + '(each runs ticks back to back; QPS and arrivals above are informational)');
+  }
   out.push('');
 
   out.push('Kafka:');

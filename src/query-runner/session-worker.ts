@@ -5,18 +5,15 @@
 import { streamContexts } from '../adapters/stream-contexts.js';
 import { ERROR_CLASSES, type CompiledQuery, type QueryResult } from '../adapters/types.js';
 import { workerId, type WorkerTotals } from '../control/protocol.js';
-import { roundHalfUp } from '../core/numbers.js';
 import { draw32, unit } from '../generators/hash.js';
 import { SecondPublisher } from '../metrics/second-publisher.js';
-import type { RunPlan } from '../scenario/plan-types.js';
-import { sessionOf } from '../scenario/session-mode.js';
+import { sessionOf, usersPerPhase } from '../scenario/session-mode.js';
 import type { ResolvedQuery } from '../scenario/resolved.js';
 import { nameSlot } from './name-hash.js';
 import { QueryAccounting, type Outcome } from './query-accounting.js';
 import type { QueryWorkerOptions } from './query-worker.js';
 import { VariableBinder } from './variable-binder.js';
 
-export { sessionOf };
 
 interface Category {
   name: string;
@@ -26,17 +23,6 @@ interface Category {
 }
 
 const TIMEOUT = Symbol('timeout');
-
-/** Users of this worker in each phase: `query.users` (default one per worker) × group weight, split over workers. */
-export function usersPerPhase(plan: RunPlan, group: string, index: number): number[] {
-  const g = plan.workers.query.find((w) => w.group === group)!;
-  const weight = plan.scenario.queryGroups.find((x) => x.name === group)?.weight ?? 1;
-  return plan.scenario.phases.map((p) => {
-    if (p.users === null) return 1;
-    const groupUsers = roundHalfUp(p.users * weight);
-    return Math.floor(groupUsers / g.count) + (index < groupUsers % g.count ? 1 : 0);
-  });
-}
 
 export class SessionWorker {
   readonly id: string;

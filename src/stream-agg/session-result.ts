@@ -2,10 +2,9 @@
 // user's tick — over the counted seconds and per non-warm-up phase, with the users the plan gives each phase.
 // Must not read files, clocks or Kafka, nor run or reshape the sessions (query-runner/session-worker.ts does).
 
-import { roundHalfUp } from '../core/numbers.js';
 import { Hist } from '../metrics/hist.js';
 import type { RunPlan } from '../scenario/plan-types.js';
-import { sessionOf } from '../scenario/session-mode.js';
+import { plannedUsers, sessionOf } from '../scenario/session-mode.js';
 import type { RunAggregator } from './run-aggregator.js';
 import type { SessionJson, SessionPhaseJson } from './run-result-types.js';
 import { Timeline } from './timeline.js';
@@ -32,22 +31,3 @@ export function sessionResult(plan: RunPlan, agg: RunAggregator, timeline: Timel
     page_p99_ms: total.percentileMs(99), page_max_ms: total.percentileMs(100), phases };
 }
 
-/**
- * Concurrent users of phase `index` over every query worker, as the session workers split them (the plan does not
- * store the split): per group, `query.users` × the group's weight rounded half up, spread over its workers — so the
- * group's share is exactly that; without `query.users`, one user per query worker.
- */
-export function plannedUsers(plan: RunPlan, index: number): number {
-  const users = plan.scenario.phases[index]?.users ?? null;
-  let n = 0;
-  for (const g of plan.workers.query) {
-    if (g.count === 0) continue;
-    if (users === null) {
-      n += g.count;
-      continue;
-    }
-    const weight = plan.scenario.queryGroups.find((x) => x.name === g.group)?.weight ?? 1;
-    n += roundHalfUp(users * weight);
-  }
-  return n;
-}

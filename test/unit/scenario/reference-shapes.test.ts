@@ -124,7 +124,7 @@ describe('scenario shapes of the reference format (SPEC §3.4)', () => {
       const plan = planOf(`${REF}/query-only.yaml`);
       const q = plan.scenario.queries;
       assert.deepEqual(q.map((x) => x.type), ['sql', 'sql', 'sql']);
-      assert.equal(q[0]!.sql, 'SELECT count() FROM app_logs');
+      assert.equal(q[0]!.sql, 'SELECT count() FROM web_checkout_logs');
       assert.deepEqual(q.map((x) => [x.template, x.index, x.stream]), [[null, null, null], [null, null, null], [null, null, null]]);
       assert.equal(q[2]!.timeoutMs, 10_000);
     });
@@ -173,6 +173,28 @@ describe('scenario shapes of the reference format (SPEC §3.4)', () => {
       assert.match(r.stdout,
         /^Scorecard roles: baseline = baseline, overlap = stress, recovery = recovery, warm-up \(excluded\) = warmup$/m);
       assert.match(r.stdout, /^\s*ingest: none \(query-only scenario\)$/m);
+    });
+  });
+
+  describe('query-only form in session mode (query_session)', () => {
+    it('validates and plans: categories, custom phases with roles, one user per query worker by default', () => {
+      const loaded = loadScenarioFile(`${REF}/query-session.yaml`);
+      assert.deepEqual(loaded.warnings, []);
+      const plan = planOf(`${REF}/query-session.yaml`, { ...FLAGS, queryWorkers: 2 });
+      assert.deepEqual(plan.streams, []);
+      assert.equal(plan.workers.ingest.count, 0);
+      assert.deepEqual(plan.scenario.session?.categories.map((c) => [c.name, c.iteration, c.parallelism, c.queries.length]),
+        [['overview', 'sequential', 1, 2], ['breakdowns', 'weighted_random', 2, 2]]);
+      assert.equal(plan.scenario.session?.thinkTimeMs, 500);
+      assert.deepEqual(roles(plan), { warmup: 'warmup', baseline: 'baseline', peak: 'overlap', cooldown: 'recovery' });
+    });
+
+    it('incidentbench plan prints the categories, the think time and the users of each phase', function () {
+      this.timeout(20_000);
+      const r = runCli(['plan', `${REF}/query-session.yaml`, '--target', 'clickhouse', '--run-name', 'shapes', '--query-workers', '2']);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /^ {2}session mode: overview \(Sequential, 1 at once, 2 queries\), breakdowns \(WeightedRandom, 2 at once, 2 queries\); think time 500 ms$/m);
+      assert.match(r.stdout, /^ {2}users per phase: warmup 2, baseline 2, peak 2, cooldown 2 \(each runs ticks back to back; QPS and arrivals above are informational\)$/m);
     });
   });
 });

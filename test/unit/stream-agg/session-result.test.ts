@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
-import { usersPerPhase } from '../../../src/query-runner/session-worker.js';
 import { rebuildRun } from '../../../src/report/rebuild-run.js';
 import { validateRunJson } from '../../../src/report/run-json-schema.js';
 import type { RunPlan } from '../../../src/scenario/plan-types.js';
 import { recordLine, type RawRecord } from '../../../src/stream-agg/records.js';
-import { plannedUsers } from '../../../src/stream-agg/session-result.js';
+import { plannedUsers, usersPerPhase } from '../../../src/scenario/session-mode.js';
 import {
   analyse, closeTo, GENERATED_AT, goldenPlan, histMs, steadyRun, times, type SecondContext,
 } from '../../support/run-records.js';
@@ -128,7 +127,7 @@ describe('run.json session: page latency of session mode (SPEC §7.5)', () => {
   });
 });
 
-describe('run.json session: planned users per phase', () => {
+describe('session users per phase (scenario/session-mode)', () => {
   it('adds up the users every session worker runs: query.users × group weight rounded half up, or one per worker', () => {
     const plan = goldenPlan({
       queryOnly: true, queryWorkers: 3, groups: [{ name: 'sre', weight: 0.5 }, { name: 'devs', weight: 0.5 }],
