@@ -52,8 +52,8 @@ describe('reference-format scenario files run unchanged (SPEC §3.4)', function 
         run = stack.runName(`e2e-ref-${c.file.replace(/\.yaml$/, '')}`.slice(0, 30));
         const config = stack.targetConfig(run, ['kafka_max_block_size: 100', ...c.config]);
         // duration 0.05 → a 16–17 s timeline of six phases; rate 0.5.
-        exit = await cli.start(['run', `${REF}/${c.file}`, '--target', 'clickhouse', '--target-config', config, '--kafka', stack.kafka.bootstrap,
-          '--duration-scale', '0.05', '--rate-scale', '0.5', '--out', stack.outDir(run), '--run-name', run], { cwd: REPO_ROOT }).exited;
+        exit = await cli.start(stack.runArgs(`${REF}/${c.file}`, run, config, ['--duration-scale', '0.05', '--rate-scale', '0.5']),
+          { cwd: REPO_ROOT }).exited;
         console.log(`      (${c.file}: ${(exit.elapsedMs / 1000).toFixed(1)} s, exit ${String(exit.code)})`);
         out = readRunOutput(stack.outDir(run));
         plan = JSON.parse(readFileSync(join(out.dir, 'plan.json'), 'utf8')) as RunPlan;

@@ -33,8 +33,6 @@ describe('scenario shapes end to end: two streams, query-only over loaded data, 
 
   const readPlan = (out: RunOutput) => JSON.parse(readFileSync(join(out.dir, 'plan.json'), 'utf8')) as RunPlan;
   const timed = (name: string, e: CliExit) => console.log(`      (${name}: ${(e.elapsedMs / 1000).toFixed(1)} s, exit ${String(e.code)})`);
-  const runArgs = (scenario: string, run: string, config: string, scale: string[]) => ['run', scenario, '--target', 'clickhouse',
-    '--target-config', config, '--kafka', stack.kafka.bootstrap, '--out', stack.outDir(run), '--run-name', run, ...scale];
   /** Topic names on the test Kafka (the mock creates a topic when a client first asks for it, so none means none asked). */
   const topics = async (): Promise<string[]> => {
     const admin = new Kafka({ clientId: 'e2e-shapes', brokers: stack.kafka.brokers, logLevel: logLevel.NOTHING }).admin();
@@ -61,7 +59,7 @@ describe('scenario shapes end to end: two streams, query-only over loaded data, 
       this.timeout(600_000);
       run = stack.runName('e2e-streams');
       // duration 0.25 → six 8 s phases (45 s); rate 0.5 → app 75–750 EPS, audit 10–60 EPS.
-      exit = await cli.start(runArgs('scenarios/app-and-audit.yaml', run, stack.targetConfig('two-streams', BLOCK_LINES),
+      exit = await cli.start(stack.runArgs('scenarios/app-and-audit.yaml', run, stack.targetConfig('two-streams', BLOCK_LINES),
         ['--duration-scale', '0.25', '--rate-scale', '0.5']), { cwd: REPO_ROOT }).exited;
       timed('two streams', exit);
       out = readRunOutput(stack.outDir(run));
@@ -153,7 +151,7 @@ describe('scenario shapes end to end: two streams, query-only over loaded data, 
       // duration 0.1 → warmup 6 s, baseline 12 s, stress 12 s, recovery 12 s; rate 5 → 10 / 25 / 125 / 25 QPS, so that a
       // 5 s window of the recovery rule holds more than 100 queries and its p99 is not just its slowest one. Recovery
       // needs its window clear of the stress phase's last seconds plus 6 seconds under the limit: 12 s leave room.
-      exit = await cli.start(runArgs(`${REF}/query-only.yaml`, run, config, ['--duration-scale', '0.1', '--rate-scale', '5']),
+      exit = await cli.start(stack.runArgs(`${REF}/query-only.yaml`, run, config, ['--duration-scale', '0.1', '--rate-scale', '5']),
         { cwd: REPO_ROOT }).exited;
       timed('query-only', exit);
       out = readRunOutput(stack.outDir(run));
@@ -230,7 +228,7 @@ describe('scenario shapes end to end: two streams, query-only over loaded data, 
       this.timeout(600_000);
       run = stack.runName('e2e-session');
       // duration 0.06 → warmup 2 s, baseline 4 s, peak 4 s, cooldown 4 s; one simulated user (one query worker).
-      exit = await cli.start(runArgs(`${REF}/query-session.yaml`, run, stack.targetConfig('session'), ['--duration-scale', '0.06']),
+      exit = await cli.start(stack.runArgs(`${REF}/query-session.yaml`, run, stack.targetConfig('session'), ['--duration-scale', '0.06']),
         { cwd: REPO_ROOT }).exited;
       timed('session', exit);
       out = readRunOutput(stack.outDir(run));

@@ -35,6 +35,8 @@ export interface E2eStack {
   targetConfig(name: string, lines?: string[]): string;
   /** The --out folder of a run. */
   outDir(run: string): string;
+  /** `run <scenario> --target clickhouse …` against this stack, with the run's --out folder and more flags. */
+  runArgs(scenario: string, run: string, targetConfig: string, extra?: string[]): string[];
   /** `run scenarios/smoke.yaml …` against this stack's Kafka and ClickHouse. */
   smokeRunArgs(o: SmokeRunOptions): string[];
   /** One value of a ClickHouse query over HTTP. */
@@ -46,6 +48,9 @@ export async function startE2eStack(): Promise<E2eStack> {
   const [kafka, ch] = await Promise.all([startTestKafka(), startClickHouse()]);
   const dir = mkdtempSync(join(tmpdir(), 'ib-e2e-'));
   const outDir = (run: string) => join(dir, 'out', run);
+  const runArgs = (scenario: string, run: string, targetConfig: string, extra: string[] = []) => ['run', scenario,
+    '--target', 'clickhouse', '--target-config', targetConfig, '--kafka', kafka.bootstrap, '--out', outDir(run), '--run-name', run,
+    ...extra];
   return {
     kafka,
     ch,
@@ -57,9 +62,9 @@ export async function startE2eStack(): Promise<E2eStack> {
       return file;
     },
     outDir,
-    smokeRunArgs: (o) => ['run', SMOKE, '--target', 'clickhouse', '--target-config', o.targetConfig, '--kafka', kafka.bootstrap,
-      '--duration-scale', String(o.durationScale), '--rate-scale', String(o.rateScale), '--out', outDir(o.run), '--run-name', o.run,
-      ...(o.extra ?? [])],
+    runArgs,
+    smokeRunArgs: (o) => runArgs(SMOKE, o.run, o.targetConfig,
+      ['--duration-scale', String(o.durationScale), '--rate-scale', String(o.rateScale), ...(o.extra ?? [])]),
     async query(sql) {
       const res = await fetch(`${ch.url}/?query=${encodeURIComponent(sql)}`, { signal: AbortSignal.timeout(30_000) });
       const text = (await res.text()).trim();
