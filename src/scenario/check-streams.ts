@@ -6,6 +6,10 @@ import type { ProblemSink } from './problems.js';
 import { show } from './problems.js';
 import type { ScenarioDoc } from './schema.js';
 import type { StreamView } from './stream-forms.js';
+import { didYouMean } from './suggest.js';
+
+/** The keys the template generator's `config` reads (SPEC §3.4: `{ seed }`). */
+const GENERATOR_CONFIG_KEYS = ['seed'] as const;
 
 export function checkStreams(doc: ScenarioDoc, streams: StreamView[], sink: ProblemSink): void {
   const single = doc.schema !== undefined || doc.data_generator !== undefined;
@@ -39,6 +43,16 @@ export function checkStreams(doc: ScenarioDoc, streams: StreamView[], sink: Prob
       sink.error([...s.schemaPath, 'index_name'], `duplicate index_name ${show(s.schema.index_name)} (also `
         + `data_streams[${x}]); expected one index per stream`);
     } else indexes.set(s.schema.index_name, i);
+
+    // Other keys of data_generator.config are kept loadable (reference files may carry their own) but said, so a
+    // typo such as "sede" does not silently leave the seed at 0.
+    const configPath = s.seedPath.slice(0, -1);
+    const config = (s.form === 'multi' ? doc.data_streams?.[i]?.data_generator : doc.data_generator)?.config ?? {};
+    for (const key of Object.keys(config)) {
+      if ((GENERATOR_CONFIG_KEYS as readonly string[]).includes(key)) continue;
+      sink.warn([...configPath, key], `unknown key ${show(key)} of the template generator's config is ignored${didYouMean(key, GENERATOR_CONFIG_KEYS)}; `
+        + 'it reads only "seed"', 'key');
+    }
 
     checkFields(s.schema.fields, [...s.schemaPath, 'fields'], sink, {
       timestampField: s.schema.timestamp_field,

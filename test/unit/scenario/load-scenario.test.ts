@@ -52,6 +52,16 @@ describe('scenario loading and validation (SPEC §3.1)', () => {
     assert.deepEqual(problems('- a\n- b\n'), ['s.yaml:1:1: expected a mapping at the top of the file (scenario:, timeline:, …), got a list']);
   });
 
+  it('warns about a data_generator.config key the template generator does not read, with a did-you-mean, and loads', () => {
+    const text = scenarioText().replace('config: { seed: 7 }', 'config: { seed: 7, sede: 9 }');
+    assert.notEqual(text, scenarioText(), 'the test scenario has the config to change');
+    const loaded = loadScenarioText(text, 's.yaml', '.');
+    const line = lineOf(text, 'sede');
+    const col = text.split('\n')[line - 1]!.indexOf('sede') + 1;
+    assert.deepEqual(loaded.warnings.map(formatProblem), [`s.yaml:${line}:${col}: data_generator.config.sede: unknown key "sede" `
+      + 'of the template generator\'s config is ignored (did you mean "seed"?); it reads only "seed"']);
+  });
+
   it('reports an unknown key at the key with a did-you-mean', () => {
     const text = scenarioText({ phases: phasesText([], [], []).replace('target_eps: 100', 'tagret_eps: 100') });
     const line = lineOf(text, 'tagret_eps');
