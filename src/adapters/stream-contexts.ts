@@ -8,6 +8,6 @@ export function streamContexts(plan: RunPlan): StreamContext[] {
   return plan.streams.map((s, i) => {
     const r = plan.scenario.streams[i]!;
     return { name: s.name, index: s.index, timestampField: r.timestampField, fields: r.fields, topic: s.topic,
-      partitions: s.partitions };
+      partitions: s.partitions, sentinelField: s.sentinelField };
   });
 }

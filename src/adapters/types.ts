@@ -14,6 +14,11 @@ export interface StreamContext {
   fields: FieldDef[];
   topic: string;
   partitions: number;
+  /**
+   * The field carrying this stream's sentinel ids (the plan's streams[].sentinelField): null — the stream has no
+   * sentinels; absent — the adapter's configured id field or SPEC §20's default on the stream's own fields.
+   */
+  sentinelField?: string | null;
 }
 
 export interface RunContext {

@@ -39,8 +39,23 @@ export function planWarnings(plan: RunPlan): string[] {
   });
   if (plan.streams.length > 0 && !plan.harness.freshness.enabled) {
     out.push('freshness is off: time to searchable will not be measured');
+  } else {
+    const without = plan.streams.filter((s) => s.sentinelField === null).map((s) => s.name);
+    if (without.length > 0) {
+      out.push(`${without.length === 1 ? 'stream' : 'streams'} ${without.join(', ')} ${without.length === 1 ? 'has' : 'have'} no field for `
+        + 'sentinel ids (trace_id, a keyword field with a hex generator, or freshness.id_field): time to searchable is '
+        + `measured for ${plan.streams.filter((s) => s.sentinelField !== null).map((s) => s.name).join(', ')} only`);
+    }
   }
   return out;
+}
+
+/** `event_id`, or per stream (`app: request_id, audit: user`) when the streams' sentinel fields differ. */
+function sentinelFieldsText(plan: RunPlan): string {
+  const withField = plan.streams.filter((s) => s.sentinelField !== null);
+  const fields = new Set(withField.map((s) => s.sentinelField));
+  if (fields.size === 1 && withField.length === plan.streams.length) return [...fields][0]!;
+  return withField.map((s) => `${s.name}: ${s.sentinelField}`).join(', ');
 }
 
 export function renderPlan(plan: RunPlan, validationWarnings: string[] = []): string {
@@ -109,7 +124,7 @@ export function renderPlan(plan: RunPlan, validationWarnings: string[] = []): st
       ? `, warm-up (excluded) = ${plan.phases.filter((p) => p.role === 'warmup').map((p) => p.name).join(', ')}` : ''));
   out.push(`Harness: ${plan.harness.maxInflightBatches} batches in flight per lane, ${plan.harness.maxInFlight} queries `
     + `in flight per worker, drain timeout ${plan.harness.drainTimeoutS} s, READY timeout ${plan.harness.readyTimeoutS} s, `
-    + `freshness ${plan.harness.freshness.enabled ? `every ${plan.harness.freshness.intervalS} s on ${plan.harness.freshness.idField}` : 'off'}`);
+    + `freshness ${plan.harness.freshness.enabled ? `every ${plan.harness.freshness.intervalS} s on ${sentinelFieldsText(plan)}` : 'off'}`);
   if (plan.thresholds.length) out.push(`Thresholds: ${plan.thresholds.join('; ')}`);
 
   const warnings = [...validationWarnings, ...planWarnings(plan)];

@@ -75,7 +75,7 @@ export class IngestWorker {
         name: s.name, topic: s.topic, seed: s.seed, fields: plan.scenario.streams[i]!.fields,
         partitionKey: plan.scenario.streams[i]!.partitionKey,
         phases: s.phases.map((p) => ({ firstG: p.firstG, events: p.events })),
-        idField: plan.harness.freshness.enabled ? plan.harness.freshness.idField : null,
+        idField: plan.harness.freshness.enabled ? s.sentinelField : null,
       })),
       sentinelIntervalS: plan.harness.freshness.enabled ? plan.harness.freshness.intervalS : null,
       ...(this.o.timestampFormat ? { timestampFormat: this.o.timestampFormat } : {}),

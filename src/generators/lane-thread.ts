@@ -158,7 +158,7 @@ export default async function runLaneTask(task: LaneTask): Promise<LaneBatchResu
     const t = schedule.timeIn(p, g);
     let id: string | undefined;
     if (mark < marks.length && marks[mark]!.g === g) {
-      id = sentinelId(init.runId, marks[mark]!.n);
+      id = sentinelId(init.runId, marks[mark]!.n, init.streams.length > 1 ? s.spec.name : null);
       sent.push({ n: marks[mark]!.n, g, scheduledAt: t });
       mark++;
     }

@@ -4,9 +4,12 @@
 import { roundHalfUp } from '../core/numbers.js';
 import type { StreamSchedule } from './schedule.js';
 
-/** `ib-<first 8 characters of the run id>-<n>` */
-export function sentinelId(runId: string, n: number): string {
-  return `ib-${runId.slice(0, 8)}-${n}`;
+/**
+ * `ib-<first 8 characters of the run id>-<n>`; in a run of several streams `ib-<…>-<stream>-<n>`, since each stream
+ * counts its own sentinels from 0 and one probe asks every stream's table for every pending id (decision 016).
+ */
+export function sentinelId(runId: string, n: number, stream: string | null = null): string {
+  return stream === null ? `ib-${runId.slice(0, 8)}-${n}` : `ib-${runId.slice(0, 8)}-${stream}-${n}`;
 }
 
 export interface SentinelAt {

@@ -29,6 +29,8 @@ export interface PlanStream {
   partitions: number;
   seed: number;
   phases: PlanStreamPhase[];
+  /** The field carrying this stream's sentinel ids (SPEC §5.3); null: freshness off, or the stream has no such field. */
+  sentinelField: string | null;
 }
 
 export interface PlanLane {

@@ -8,6 +8,7 @@ import { DEFAULTS, defaultDrainTimeoutS } from './defaults.js';
 import type { PlanLane, PlanPhase, PlanQueryRate, PlanStream, PlanTarget, RunPlan } from './plan-types.js';
 import type { ResolvedScenario } from './resolved.js';
 import { resolveRoles } from './roles.js';
+import { sentinelFieldOf } from './sentinel-field.js';
 
 export interface PlanOptions {
   runName: string;
@@ -79,6 +80,9 @@ export function buildPlan(scenario: ResolvedScenario, o: PlanOptions): RunPlan {
     return at;
   });
 
+  const idField = o.freshnessIdField ?? scenario.freshness.idField;
+  const freshnessOn = (o.freshnessIdField !== undefined ? streamsIn.length > 0 : scenario.freshness.enabled) && o.freshness !== false;
+
   const topics = o.eventsTopics ?? {};
   const streams: PlanStream[] = streamsIn.map((s) => {
     let g = 0;
@@ -96,6 +100,9 @@ export function buildPlan(scenario: ResolvedScenario, o: PlanOptions): RunPlan {
       partitions: o.partitions ?? s.kafkaPartitions ?? Math.max(lanesPerStream, DEFAULTS.minEventPartitions),
       seed: s.seed,
       phases,
+      // An override (the CRD's idField) applies to the streams that have the field; the others keep their own.
+      sentinelField: !freshnessOn ? null
+        : o.freshnessIdField !== undefined ? sentinelFieldOf(s.fields, o.freshnessIdField) : s.sentinelField,
     };
   });
 
@@ -140,8 +147,6 @@ export function buildPlan(scenario: ResolvedScenario, o: PlanOptions): RunPlan {
     }
   }
 
-  const idField = o.freshnessIdField ?? scenario.freshness.idField;
-  const freshnessOn = (o.freshnessIdField !== undefined ? streamsIn.length > 0 : scenario.freshness.enabled) && o.freshness !== false;
   return {
     planVersion: 1,
     run: { name: o.runName, id: o.runId, seed: o.seed ?? streams[0]?.seed ?? DEFAULTS.seed },

@@ -8,6 +8,7 @@ import { DEFAULTS } from './defaults.js';
 import type { ResolvedPhase, ResolvedQuery, ResolvedScenario, ResolvedStream } from './resolved.js';
 import type { DataProfile, QueryDef, ScenarioDoc } from './schema.js';
 import { parseSortSpec } from './query-template/index.js';
+import { sentinelFieldOf } from './sentinel-field.js';
 import { streamViews } from './stream-forms.js';
 
 export interface ResolveOptions {
@@ -42,6 +43,7 @@ export function resolveScenario(doc: ScenarioDoc, opts: ResolveOptions): Resolve
       const ing = v.ingestOf(p);
       return { targetEps: (ing?.target_eps ?? 0) * rs, batchSize: ing?.batch_size ?? DEFAULTS.batchSize };
     }),
+    sentinelField: sentinelFieldOf(v.schema.fields, doc.freshness?.id_field ?? null),
   }));
 
   const defaultTimeoutMs = doc.default_timeout_ms ?? DEFAULTS.defaultTimeoutMs;
@@ -102,7 +104,7 @@ export function resolveScenario(doc: ScenarioDoc, opts: ResolveOptions): Resolve
       message: r.message ?? '' })),
     thresholds: doc.thresholds ?? [],
     freshness: {
-      enabled: ingesting && (doc.freshness?.enabled ?? true) && freshnessIdField(doc, streams) !== null,
+      enabled: ingesting && (doc.freshness?.enabled ?? true) && streams.some((s) => s.sentinelField !== null),
       intervalS: doc.freshness?.interval_s ?? DEFAULTS.freshnessIntervalS,
       idField: ingesting ? freshnessIdField(doc, streams) : null,
     },
@@ -114,13 +116,13 @@ function defaultProfile(phase: string): DataProfile {
   return phase === 'baseline' || phase === 'post_incident' || phase === 'warmup' ? 'baseline' : 'incident';
 }
 
-/** §20: `freshness.id_field`, else `trace_id`, else the first keyword field with a hex generator, else none. */
+/**
+ * The scenario's id field as one name (plan output, the CRD's override): `freshness.id_field`, else the sentinel field
+ * of the first stream that has one (each stream uses its own, sentinel-field.ts), else none.
+ */
 export function freshnessIdField(doc: ScenarioDoc, streams: ResolvedStream[]): string | null {
   if (doc.freshness?.id_field) return doc.freshness.id_field;
-  const first = streams[0];
-  if (!first) return null;
-  if (first.fields.some((f) => f.name === 'trace_id')) return 'trace_id';
-  return first.fields.find((f) => f.type === 'keyword' && f.generator === 'hex')?.name ?? null;
+  return streams.find((s) => s.sentinelField !== null)?.sentinelField ?? null;
 }
 
 function resolveQuery(q: QueryDef, weight: number, streams: ResolvedStream[], defaultTimeoutMs: number,

@@ -14,6 +14,8 @@ export interface ResolvedStream {
   ingestReplicas: number | null;
   /** One entry per phase, in timeline order; targetEps already scaled. */
   phases: { targetEps: number; batchSize: number }[];
+  /** The field carrying this stream's sentinel ids (sentinel-field.ts); null: the stream has no sentinels. */
+  sentinelField: string | null;
 }
 
 export interface ResolvedQuery {

@@ -104,7 +104,8 @@ export class FreshnessProber {
     }
     this.seen.add(key);
     this.counts.added++;
-    const entry: PendingSentinel = { ack, id: sentinelId(this.opts.ctx.runId, ack.n), deadline: this.opts.timers.clock.nowMs() + CENSOR_AFTER_MS };
+    const entry: PendingSentinel = { ack, id: sentinelId(this.opts.ctx.runId, ack.n, this.multiStream ? ack.stream : null),
+      deadline: this.opts.timers.clock.nowMs() + CENSOR_AFTER_MS };
     if (this.stopped) {
       this.counts.addedAfterStop++;
       this.emit(entry, null);

@@ -125,6 +125,19 @@ describe('scenario shapes end to end: two streams, query-only over loaded data, 
       assert.deepEqual([...new Set(found.map((r) => r.stream))].sort(), ['app', 'audit'], 'sentinels of both streams found');
     });
 
+    it('writes each stream\'s sentinels with ids of its own, so one stream\'s row never answers for another\'s', async () => {
+      const prefix = `ib-${out.run.run.id.slice(0, 8)}`;
+      for (const s of plan.streams) {
+        const table = `default.${clickhouseTableName(s.index)}`;
+        const own = Number(await stack.query(`SELECT count() FROM ${table} WHERE event_id LIKE '${prefix}-${s.name}-%'`));
+        const other = Number(await stack.query(`SELECT count() FROM ${table} WHERE event_id LIKE '${prefix}-%' AND event_id NOT LIKE '${prefix}-${s.name}-%'`));
+        assert.ok(own > 0, `${table} holds ${s.name}'s sentinels`);
+        assert.equal(other, 0, `${table} holds no other stream's sentinel ids`);
+        assert.equal(own, out.records.filter((r) => r.kind === 'freshness' && r.stream === s.name).length,
+          `one row per ${s.name} sentinel the run reported`);
+      }
+    });
+
     it('report.html has a line per stream', () => {
       for (const s of plan.streams) {
         assert.ok(out.html.includes(escapeHtml(s.topic)), `report names ${s.topic}`);

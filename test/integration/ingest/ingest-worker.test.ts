@@ -116,7 +116,7 @@ describe('ingest worker against the test Kafka (SPEC §6)', function () {
     const sentinels = new SentinelSchedule(schedule, plan.harness.freshness.intervalS);
     const marks = new Map(sentinels.inRange(0, total).map((m) => [m.g, m.n]));
     const encoder = new EventEncoder({ fields: plan.scenario.streams[0]!.fields, seed: plan.streams[0]!.seed,
-      idField: plan.harness.freshness.idField });
+      idField: plan.streams[0]!.sentinelField });
     const expected: string[] = [];
     for (let g = 0; g < total; g++) {
       const n = marks.get(g);

@@ -250,6 +250,20 @@ describe('ClickHouse adapter requests (SPEC §8.2)', () => {
       ]);
     });
 
+    it('searches each stream on its own sentinel field, as the plan gives it, and skips a stream without one', async () => {
+      http.on('POST', STATEMENT_URL, compact([['id', 'String']], [['ib-5b7e0c1a-audit-0']]));
+      const audit = appStream({ name: 'audit', index: 'ib-audit', sentinelField: 'status_id',
+        fields: [{ name: 'when', type: 'timestamp', generator: 'now' }, { name: 'status_id', type: 'keyword', generator: 'hex' }] });
+      const web = appStream({ name: 'web', index: 'ib-web', sentinelField: null });
+      const found = await adapter.probe(['ib-5b7e0c1a-app-0', 'ib-5b7e0c1a-audit-0'], ctx([appStream({ sentinelField: 'trace_id' }), audit, web]));
+      assert.deepEqual(found, new Set(['ib-5b7e0c1a-audit-0']));
+      const list = "('ib-5b7e0c1a-app-0', 'ib-5b7e0c1a-audit-0')";
+      assert.deepEqual(sqlOf(http), [
+        `SELECT DISTINCT \`trace_id\` AS id FROM \`default\`.\`ib_app_logs\` WHERE \`trace_id\` IN ${list} UNION ALL `
+          + `SELECT DISTINCT \`status_id\` AS id FROM \`default\`.\`ib_audit\` WHERE \`status_id\` IN ${list} FORMAT JSONCompact`,
+      ]);
+    });
+
     it('finds nothing in a table that does not exist yet, and sends nothing for no ids', async () => {
       http.on('POST', STATEMENT_URL, exception(404, "Code: 60, e.displayText() = DB::Exception: Table default.ib_app_logs doesn't exist."));
       assert.deepEqual(await adapter.probe(['ib-5b7e0c1a-0'], ctx()), new Set());

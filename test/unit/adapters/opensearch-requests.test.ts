@@ -287,6 +287,18 @@ describe('OpenSearch adapter: exact requests (SPEC §8.3)', () => {
       http.assertAllUsed();
     });
 
+    it('looks in each stream\'s own sentinel field when they differ: one request, a bool of terms, ids read from either', async () => {
+      const audit = appStream({ name: 'audit', index: 'ib-audit', sentinelField: 'event_id',
+        fields: [{ name: 'ts', type: 'timestamp', generator: 'now' }, { name: 'event_id', type: 'keyword', generator: 'hex' }] });
+      const web = appStream({ name: 'web', index: 'ib-web', sentinelField: null });
+      http.on('POST', `${URL_}/ib-app-logs,ib-audit/_search`, { status: 200, json: { hits: { total: { value: 2, relation: 'eq' },
+        hits: [{ _source: { trace_id: SENTINEL_0 } }, { _source: { event_id: SENTINEL_1 } }] } } });
+      const found = await external().probe([SENTINEL_0, SENTINEL_1], runContext(logs, [appStream({ sentinelField: 'trace_id' }), audit, web]));
+      assert.deepEqual([...found].sort(), [SENTINEL_0, SENTINEL_1]);
+      assert.deepEqual(http.calls[0]!.body, { size: 2, _source: ['trace_id', 'event_id'], query: { bool: { should: [
+        { terms: { trace_id: [SENTINEL_0, SENTINEL_1] } }, { terms: { event_id: [SENTINEL_0, SENTINEL_1] } }], minimum_should_match: 1 } } });
+    });
+
     it('uses the plan\'s id field, dotted names found flat or nested in _source', async () => {
       const adapter = createOpenSearchAdapter({ url: URL_, ingest: { consumer_group: 'g' } },
         { dispatcher: http.agent, secrets: secrets({}), idField: 'trace.id' });

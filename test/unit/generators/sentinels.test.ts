@@ -46,6 +46,8 @@ function all(ss: SentinelSchedule, s: StreamSchedule, horizon: number): Map<numb
 describe('freshness sentinels (SPEC §5.3)', () => {
   it('names sentinel n of a run ib-<first 8 characters of the run id>-<n>', () => {
     assert.equal(sentinelId('3f2a9c1e-77aa-4bbb-8ccc-0123456789ab', 17), 'ib-3f2a9c1e-17');
+    assert.equal(sentinelId('3f2a9c1e-77aa-4bbb-8ccc-0123456789ab', 17, 'audit'), 'ib-3f2a9c1e-audit-17',
+      'in a run of several streams the id names the stream, whose sentinels count from 0 like every other stream\'s');
   });
 
   it('puts sentinel n on the first event at or after t0 + n × interval at high rates', () => {

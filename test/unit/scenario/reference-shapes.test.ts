@@ -74,6 +74,18 @@ describe('scenario shapes of the reference format (SPEC §3.4)', () => {
   });
 
   describe('data_streams form', () => {
+    it('gives each stream its own sentinel field (trace_id, else its first hex keyword field), and says which have none', () => {
+      const plan = planOf(`${REF}/data-streams.yaml`);
+      assert.deepEqual(plan.streams.map((s) => [s.name, s.sentinelField]), [['web', null], ['db', null], ['auth', 'user']]);
+      assert.equal(plan.harness.freshness.enabled, true, 'one stream with sentinels is enough');
+      const both = planOf('scenarios/app-and-audit.yaml');
+      assert.deepEqual(both.streams.map((s) => [s.name, s.sentinelField]), [['app', 'event_id'], ['audit', 'event_id']]);
+      const r = runCli(['plan', `${REF}/data-streams.yaml`, '--target', 'clickhouse', '--run-name', 'shapes']);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /freshness every 1 s on auth: user$/m);
+      assert.match(r.stdout, /^ {2}- streams web, db have no field for sentinel ids .*: time to searchable is measured for auth only$/m);
+    });
+
     it('plans one topic ib.<run>.events.<stream> per stream, with its own index, seed and partitions', () => {
       const plan = planOf(`${REF}/data-streams.yaml`);
       assert.deepEqual(plan.streams.map((s) => [s.name, s.index, s.topic, s.seed, s.partitions]), [

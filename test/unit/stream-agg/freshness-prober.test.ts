@@ -153,14 +153,21 @@ describe('freshness prober (SPEC §8.6)', () => {
     two.prober.stop();
   });
 
-  it('asks once for an id two streams share (same n) and resolves both with that answer', async () => {
-    const { timers, calls, records, prober } = setup(async (ids) => new Set(ids), ['app', 'audit']);
+  it('gives each stream\'s sentinel n an id of its own in a run of several streams, so one stream\'s row answers only for it', async () => {
+    const appId = sentinelId(RUN_ID, 5, 'app');
+    const auditId = sentinelId(RUN_ID, 5, 'audit');
+    assert.notEqual(appId, auditId);
+    assert.equal(appId, `ib-${RUN_ID.slice(0, 8)}-app-5`);
+    const { timers, calls, records, prober } = setup(async (ids, call) => new Set(ids.filter((i) => i === appId || call > 0)), ['app', 'audit']);
     prober.start();
     prober.add(ack(5, { stream: 'app' }));
     prober.add(ack(5, { stream: 'audit', worker: 'ingest-1' }));
     await pass(timers, 250);
-    assert.deepEqual(calls[0]!.ids, [id(5)]);
-    assert.deepEqual(records.map((r) => [r.stream, r.n, r.foundAt]), [['app', 5, T0 + 250], ['audit', 5, T0 + 250]]);
+    assert.deepEqual(calls[0]!.ids, [appId, auditId]);
+    assert.deepEqual(records.map((r) => [r.stream, r.n, r.foundAt]), [['app', 5, T0 + 250]], 'audit\'s sentinel is still pending');
+    await pass(timers, 250);
+    assert.deepEqual(calls[1]!.ids, [auditId]);
+    assert.deepEqual(records.map((r) => [r.stream, r.n, r.foundAt]), [['app', 5, T0 + 250], ['audit', 5, T0 + 500]]);
     prober.stop();
   });
 
