@@ -27,8 +27,14 @@ function workerStatus(w: WorkerJson): SafeHtml {
   return chip('pass', 'ok');
 }
 
-/** "161 940 of 162 000 acked (99.96 %)" / "420 of 420 started (100 %)". */
-function achieved(w: WorkerJson): SafeHtml {
+/**
+ * "161 940 of 162 000 acked (99.96 %)" / "420 of 420 started (100 %)"; a session run's query workers have no arrival
+ * target to achieve: "69 started (sessions: no arrival target)".
+ */
+function achieved(w: WorkerJson, sessionMode: boolean): SafeHtml {
+  if (sessionMode && w.query !== undefined) {
+    return html`${formatCount(w.query.started)} started <span class="muted">(sessions: no arrival target)</span>`;
+  }
   const [done, target, verb, ratio] = w.ingest !== undefined
     ? [w.ingest.acked, w.ingest.target, 'acked', w.ingest.achieved_ratio]
     : w.query !== undefined ? [w.query.started, w.query.target, 'started', w.query.achieved_ratio] : [null, null, '', null];
@@ -57,7 +63,8 @@ function workersTable(run: RunJson): SafeHtml {
   const rows = workers.map(([id, w]): HtmlValue[] => [
     id, w.role, w.group ?? valueText(NO_VALUE), w.host ?? valueText(NO_VALUE), nullable(w.threads, formatCount),
     nullable(w.clock_offset_ms, formatMs), nullable(w.cpu_max_pct === null ? null : w.cpu_max_pct / 100, formatPercent),
-    nullable(w.rss_max_mb, formatSignificant), achieved(w), failures(w), formatCount(w.saturated_s), workerStatus(w),
+    nullable(w.rss_max_mb, formatSignificant), achieved(w, run.session !== null), failures(w), formatCount(w.saturated_s),
+    workerStatus(w),
   ]);
   return dataTable(cols, rows);
 }

@@ -24,6 +24,11 @@ export interface DerivedContext {
   groups: string[];
   /** The run ingests events (not query-only). */
   ingesting: boolean;
+  /**
+   * Session mode (SPEC §7.5): users run ticks back to back, so the phases' arrivals are informational and the
+   * throughput and goodput ratios, which divide by them, are null.
+   */
+  sessionMode?: boolean;
 }
 
 export interface Derived {
@@ -58,8 +63,8 @@ export function deriveMetrics(c: DerivedContext): Derived {
   m['query.p99_ratio'] = ratio(m['query.overlap_p99'], m['query.baseline_p99']);
   const qo = q(O);
   m['query.error_rate_overlap'] = qo ? errorRate(qo) : null;
-  m['query.throughput_ratio'] = qo && O ? ratio(qo.started, O.arrivals) : null;
-  m['query.goodput_ratio'] = qo && O ? ratio(qo.ok, O.arrivals) : null;
+  m['query.throughput_ratio'] = qo && O && !c.sessionMode ? ratio(qo.started, O.arrivals) : null;
+  m['query.goodput_ratio'] = qo && O && !c.sessionMode ? ratio(qo.ok, O.arrivals) : null;
   const counted = timeline.phases.filter((p) => p.role !== 'warmup');
   m['query.total_executed'] = counted.reduce((a, p) => a + phaseQuery.get(p.name)!.started, 0);
   for (const p of timeline.phases) {

@@ -18,6 +18,7 @@ import { judgeValidity } from './validity.js';
 import { checkRules, checkThresholds } from './rule-checks.js';
 import { WorkerSaturation, saturationReasons } from './saturation.js';
 import { sessionResult } from './session-result.js';
+import { sessionOf } from '../scenario/session-mode.js';
 import { Hist } from '../metrics/hist.js';
 import { EXIT, type Scorecard } from './verdict-types.js';
 import {
@@ -43,7 +44,8 @@ export function buildRunResult(plan: RunPlan, agg: RunAggregator, meta: ResultMe
   const freshness = freshnessStats(agg.freshness, timeline, ingesting && plan.harness.freshness.enabled, (w) => agg.control.offsetOf(w));
   const timings = phaseTimings(agg, timeline);
   const groups = plan.workers.query.map((g) => g.group);
-  const derived = deriveMetrics({ agg, timeline, lag, freshness, timings, groups, ingesting });
+  const sessionMode = sessionOf(plan) !== null;
+  const derived = deriveMetrics({ agg, timeline, lag, freshness, timings, groups, ingesting, sessionMode });
   const names = { phases: plan.phases.map((p) => p.name), groups: plan.scenario.queryGroups.map((g) => g.name) };
   const inputs = { metrics: derived.metrics, scales: plan.scaling, names };
   const rules = checkRules(plan.scenario.rules, inputs);
@@ -178,7 +180,8 @@ export function buildRunResult(plan: RunPlan, agg: RunAggregator, meta: ResultMe
       const target = plan.queryRates.filter((r) => r.worker === w.index && r.group === (w.group ?? 'default'))
         .reduce((a, r) => a + measuredSum(r.arrivals), 0);
       entry.query = { target, started: share.started, ok: share.ok, errors: share.errors, timeouts: share.timeouts,
-        dropped: share.dropped, achieved_ratio: ratio(share.started, target) };
+        // Session users run ticks back to back: the open-loop target is informational there, not a share to achieve.
+        dropped: share.dropped, achieved_ratio: sessionMode ? null : ratio(share.started, target) };
     }
     workers[w.id] = entry;
   }

@@ -191,6 +191,9 @@ describe('HTML report', () => {
     const catTable = c.slice(cats);
     assert.match(catTable, /<td class="name">alert_view<\/td><td class="num">299<\/td><td class="num">1<\/td>/);
     assert.ok(catTable.includes('&lt;b&gt;widgets&lt;/b&gt;') && !doc.includes('<b>widgets'), 'category name escaped');
+    assert.match(sectionOf(doc, 'harness'), /started <span class="muted">\(sessions: no arrival target\)<\/span>/,
+      'a session run\'s query workers are not measured against the open-loop arrivals');
+    assert.doesNotMatch(sectionOf(renderReportHtml(sampleRunJson()), 'harness'), /sessions: no arrival target/);
   });
 
   it('has no session or category section when the run has neither, and categories alone without session', () => {

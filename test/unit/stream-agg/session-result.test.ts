@@ -98,6 +98,15 @@ describe('run.json session: page latency of session mode (SPEC §7.5)', () => {
     assert.deepEqual(validateRunJson(run), []);
   });
 
+  it('computes no achieved ratio against the open-loop arrivals, which a session never aims at', () => {
+    for (const id of ['query-0', 'query-1']) {
+      assert.ok(run.workers[id]!.query!.started > 0);
+      assert.equal(run.workers[id]!.query!.achieved_ratio, null, `${id} achieved_ratio`);
+    }
+    assert.equal(run.derived['query.throughput_ratio'], null);
+    assert.equal(run.derived['query.goodput_ratio'], null);
+  });
+
   it('is rebuilt the same from snapshots.jsonl lines (the `report` path)', () => {
     const rebuilt = rebuildRun(plan, records.map(recordLine), { version: '0.0.0-test', generatedAt: GENERATED_AT });
     assert.deepEqual(rebuilt.session, run.session);
