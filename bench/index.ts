@@ -5,6 +5,7 @@ const BENCHES: Record<string, () => Promise<(args: string[]) => Promise<Record<s
   aggregator: async () => (await import('./aggregator.js')).runAggregatorBench,
   generator: async () => (await import('./generator.js')).runGeneratorBench,
   ingest: async () => (await import('./ingest.js')).runIngestBench,
+  memory: async () => (await import('./memory.js')).runMemoryBench,
   'query-timer': async () => (await import('./query-timer.js')).runQueryTimerBench,
 };
 
