@@ -13,9 +13,9 @@ import { kafkaSettingsFromEnv } from '../src/kafka/kafka-config.js';
 import { cpuLimitCores } from '../src/metrics/cpu-limit.js';
 import { defaultLocalThreads } from '../src/scenario/defaults.js';
 import { loadScenarioFile } from '../src/scenario/load-scenario.js';
-import { buildPlan } from '../src/scenario/plan.js';
 import type { RunPlan } from '../src/scenario/plan-types.js';
 import { resolveScenario } from '../src/scenario/resolve.js';
+import { steadyPlan } from './steady-plan.js';
 import { startTestKafka, type TestKafka } from '../test/support/test-kafka/index.js';
 
 interface Options {
@@ -39,14 +39,8 @@ function options(args: string[]): Options {
 let runCounter = 0;
 
 function planAt(eps: number, seconds: number, threads: number, bootstrap: string): RunPlan {
-  const loaded = loadScenarioFile('scenarios/sre-outage.yaml');
-  const scenario = resolveScenario(loaded.doc, { baseDir: 'scenarios' });
-  const overlap = scenario.phases.find((p) => p.name === 'overlap')!;
-  scenario.phases = [{ ...overlap, durationS: seconds, targetQps: 0 }];
-  scenario.streams[0]!.phases = [{ targetEps: eps, batchSize: 1000 }];
-  return buildPlan(scenario, { runName: `bench-ingest-${process.pid}-${runCounter++}`, runId: crypto.randomUUID(),
-    durationScale: 1, rateScale: 1, ingestWorkers: 1, threads, queryWorkers: 1, bootstrap: bootstrap.split(','),
-    freshness: true, partitions: 8 });
+  return steadyPlan({ runName: `bench-ingest-${process.pid}-${runCounter++}`, eps, qps: 0, seconds, threads, bootstrap,
+    partitions: 8 });
 }
 
 /** Runs one worker at `eps` for the plan's duration; acked EPS over the timeline. */

@@ -21,15 +21,12 @@ import { kafkaSettingsFromEnv } from '../src/kafka/kafka-config.js';
 import { deleteTopics, ensureTopics } from '../src/kafka/topics.js';
 import { cpuLimitCores } from '../src/metrics/cpu-limit.js';
 import { defaultLocalThreads } from '../src/scenario/defaults.js';
-import { loadScenarioFile } from '../src/scenario/load-scenario.js';
-import { buildPlan } from '../src/scenario/plan.js';
 import type { RunPlan } from '../src/scenario/plan-types.js';
-import { resolveScenario } from '../src/scenario/resolve.js';
 import { startDelayServer, type DelayServer } from '../test/support/http-test-target.js';
 import { startTestKafka, type TestKafka } from '../test/support/test-kafka/index.js';
 import type { FromRole, MemoryRole, MemorySample, ToRole } from './memory-role.js';
+import { steadyPlan } from './steady-plan.js';
 
-const SCENARIO = fileURLToPath(new URL('../../scenarios/sre-outage.yaml', import.meta.url));
 const ROLE_SCRIPT = fileURLToPath(new URL('./memory-role.js', import.meta.url));
 const PARTITIONS = 8;
 /** The RSS reference point: "growth after the first minute". */
@@ -70,15 +67,9 @@ function options(args: string[]): Options {
 }
 
 /** The SRE-outage scenario reduced to one steady phase of `seconds` at `eps` and `qps`, one worker of each role. */
-function steadyPlan(o: Options, bootstrap: string): RunPlan {
-  const loaded = loadScenarioFile(SCENARIO);
-  const scenario = resolveScenario(loaded.doc, { baseDir: loaded.baseDir });
-  const overlap = scenario.phases.find((p) => p.name === 'overlap')!;
-  scenario.phases = [{ ...overlap, durationS: o.seconds, targetQps: o.qps }];
-  scenario.streams[0]!.phases = [{ targetEps: o.eps, batchSize: 1000 }];
-  return buildPlan(scenario, { runName: `bench-memory-${process.pid}`, runId: crypto.randomUUID(), durationScale: 1,
-    rateScale: 1, ingestWorkers: 1, threads: o.threads, queryWorkers: 1, bootstrap: bootstrap.split(','), freshness: true,
-    partitions: PARTITIONS });
+function memoryPlan(o: Options, bootstrap: string): RunPlan {
+  return steadyPlan({ runName: `bench-memory-${process.pid}`, eps: o.eps, qps: o.qps, seconds: o.seconds, threads: o.threads,
+    bootstrap, partitions: PARTITIONS });
 }
 
 /** Peak RSS (VmHWM) of a live process, bytes; null where /proc is not there. */
@@ -272,7 +263,7 @@ export async function runMemoryBench(args: string[]): Promise<Record<string, unk
   try {
     if (withIngest && !o.kafka) testKafka = await startTestKafka();
     const bootstrap = o.kafka ?? testKafka?.bootstrap ?? '127.0.0.1:9092';
-    const plan = steadyPlan(o, bootstrap);
+    const plan = memoryPlan(o, bootstrap);
     const topic = plan.streams[0]!.topic;
     if (testKafka) await testKafka.createTopic(topic, PARTITIONS);
     else if (withIngest) external = await externalTopic(o.kafka!, plan, topic);
