@@ -21,7 +21,10 @@ export interface AdapterOptions {
   /** The target config file's name, for problem messages (default "target config"). */
   configFile?: string;
   logger?: Logger;
-  /** The plan's freshness id field (harness.freshness.idField), which probe looks sentinels up by. */
+  /**
+   * The plan's freshness id field (harness.freshness.idField): probe uses it for a stream whose context carries no
+   * sentinelField and that has the field; else SPEC §20's default on the stream's own fields.
+   */
   idField?: string | null;
 }
 

@@ -30,7 +30,10 @@ export interface ClickHouseAdapterOptions {
   /** The target config file's name, for problem messages. */
   configFile?: string;
   logger?: Logger;
-  /** The freshness id field (the plan's harness.freshness.idField) probe looks sentinels up by; default SPEC §20's. */
+  /**
+   * The plan's freshness id field (harness.freshness.idField): probe uses it for a stream whose context carries no
+   * sentinelField and that has the field; else SPEC §20's default on the stream's own fields.
+   */
   idField?: string | null;
 }
 

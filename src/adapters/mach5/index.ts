@@ -39,7 +39,10 @@ export interface Mach5AdapterOptions {
   configFile?: string;
   /** Where config warnings go. */
   logger?: Logger;
-  /** The plan's freshness id field (harness.freshness.idField) probe looks sentinels up by; default SPEC §20's. */
+  /**
+   * The plan's freshness id field (harness.freshness.idField): probe uses it for a stream whose context carries no
+   * sentinelField and that has the field; else SPEC §20's default on the stream's own fields.
+   */
   idField?: string | null;
   /** Timers of the readiness polling (tests: ManualTimers). */
   timers?: Timers;

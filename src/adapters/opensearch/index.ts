@@ -32,7 +32,10 @@ export interface SearchAdapterOptions {
   configFile?: string;
   /** Where config warnings go. */
   logger?: Logger;
-  /** The plan's freshness id field (harness.freshness.idField) probe looks sentinels up by; default SPEC §20's. */
+  /**
+   * The plan's freshness id field (harness.freshness.idField): probe uses it for a stream whose context carries no
+   * sentinelField and that has the field; else SPEC §20's default on the stream's own fields.
+   */
   idField?: string | null;
 }
 
